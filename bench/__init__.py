@@ -1,0 +1,1 @@
+"""Reproducible benchmarks: each bench/<area>/ package has main(argv); `make bench` runs all."""

@@ -1,0 +1,82 @@
+"""Alerts: what every detecting service hands to case management.
+
+Screening hits, re-screening hits, failed identity checks and graph rings all become an `Alert`.
+The producer does not know how cases are stored; it calls an `AlertSink`. In a worker the sink
+enqueues the `cases.intake_alert` task; in tests and the embedded demo an in-memory sink or the
+case handler itself is used. Pure module: no framework imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+
+class AlertSource(StrEnum):
+    SCREENING_HIT = "screening_hit"
+    RESCREENING_HIT = "rescreening_hit"
+    IDENTITY_CHECK = "identity_check"
+    GRAPH_RING = "graph_ring"
+    ONBOARDING = "onboarding"
+
+
+class SubjectKind(StrEnum):
+    CUSTOMER = "customer"
+    ACCOUNT = "account"
+    APPLICANT = "applicant"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One reason for an officer to look at a subject.
+
+    `key` makes intake idempotent: the same alert raised twice (a retried task, a re-run
+    sweep) is recorded once. Producers build it from what identifies the finding, e.g.
+    "screening:<customer>:<list entry>:<entry hash>" or "graph:ring:<ring fingerprint>".
+    `evidence` is JSON-ready detail the console shows (scores, explanations, tx ids); it must
+    not be needed to decide routing.
+    """
+
+    key: str
+    source: AlertSource
+    subject_kind: SubjectKind
+    subject_id: str
+    severity: Severity
+    title: str
+    raised_at: datetime
+    summary: str = ""
+    evidence: Mapping[str, object] = field(default_factory=dict)
+    related_subjects: tuple[str, ...] = ()
+
+
+class AlertSink(Protocol):
+    """Where producers send alerts. Implementations must be idempotent by `Alert.key`."""
+
+    def raise_alert(self, alert: Alert) -> None: ...
+
+
+class InMemoryAlertSink:
+    """Keeps alerts in a dict by key: the fake used by tests and by pure benchmarks."""
+
+    def __init__(self) -> None:
+        self.alerts: dict[str, Alert] = {}
+
+    def raise_alert(self, alert: Alert) -> None:
+        self.alerts.setdefault(alert.key, alert)
