@@ -47,8 +47,21 @@ class NameAlignment:
     score: float
 
 
+# Per-query memo of word comparisons, keyed by the ids of the two (interned) words.
+SimilarityCache = dict[tuple[int, int], tuple[float, Relation] | None]
+
+
+def _similarity(a: Word, b: Word, cache: SimilarityCache | None) -> tuple[float, Relation] | None:
+    if cache is None:
+        return word_similarity(a, b)
+    key = (id(a), id(b))
+    if key not in cache:
+        cache[key] = word_similarity(a, b)
+    return cache[key]
+
+
 def _pair_candidates(
-    query: PreparedName, entry: PreparedName
+    query: PreparedName, entry: PreparedName, cache: SimilarityCache | None
 ) -> list[tuple[float, int, int, Relation]]:
     # "Salman bin Muhammad" is not "Muhammad bin Salman": when both names spell out a nasab,
     # a word must keep its role (the person's own name vs the father's) to pair fully.
@@ -56,7 +69,7 @@ def _pair_candidates(
     found = []
     for i, a in enumerate(query.words):
         for j, b in enumerate(entry.words):
-            result = word_similarity(a, b)
+            result = _similarity(a, b, cache)
             if result is None:
                 continue
             score = result[0] * (0.5 if roles_matter and a.father != b.father else 1.0)
@@ -88,32 +101,48 @@ def _find_join(single: Word, others: list[Word | None]) -> tuple[int, int, float
     """A run of 2-3 unpaired words on the other side that spells `single` joined."""
     if single.kind is not WordKind.NAME or len(single.text) < 4:
         return None
-    for start in range(len(others)):
-        for size in range(2, _MAX_JOIN + 1):
-            run = others[start : start + size]
-            if len(run) < size or any(w is None for w in run):
+    slack = 3 if single.script in LOSSY_SCRIPTS else 2
+    for start in range(len(others) - 1):
+        length = 0
+        for size in range(1, _MAX_JOIN + 1):
+            other = others[start + size - 1] if start + size - 1 < len(others) else None
+            if other is None:
                 break
-            words = [w for w in run if w is not None]
-            score = _join_similarity(single, words)
-            if score >= 0.8:
-                return start, size, score
+            length += len(other.text)
+            if size == 1:
+                continue
+            if length > len(single.text) + slack:
+                break
+            if length >= len(single.text) - slack:
+                words = [w for w in others[start : start + size] if w is not None]
+                score = _join_similarity(single, words)
+                if score >= 0.8:
+                    return start, size, score
     return None
 
 
 def align_names(
-    query: PreparedName, entry: PreparedName, weights: NameWeights = DEFAULT_NAME_WEIGHTS
+    query: PreparedName,
+    entry: PreparedName,
+    weights: NameWeights = DEFAULT_NAME_WEIGHTS,
+    cache: SimilarityCache | None = None,
 ) -> NameAlignment:
-    """Pair the words of two names and score the result in [0, 1]."""
+    """Pair the words of two names and score the result in [0, 1].
+
+    `cache` (optional, one per query) memoises word comparisons across the candidates of a
+    query; it relies on list words being interned by the index.
+    """
     q_free: list[Word | None] = list(query.words)
     e_free: list[Word | None] = list(entry.words)
     pairs: list[WordPair] = []
-    for score, i, j, relation in _pair_candidates(query, entry):
+    for score, i, j, relation in _pair_candidates(query, entry, cache):
         qa, eb = q_free[i], e_free[j]
         if qa is not None and eb is not None:
             pairs.append(WordPair((qa,), (eb,), score, relation))
             q_free[i] = e_free[j] = None
-    _pair_joined(q_free, e_free, pairs, query_is_single=True)
-    _pair_joined(e_free, q_free, pairs, query_is_single=False)
+    if any(q_free) and any(e_free):
+        _pair_joined(q_free, e_free, pairs, query_is_single=True)
+        _pair_joined(e_free, q_free, pairs, query_is_single=False)
     q_left = tuple(w for w in q_free if w is not None)
     e_left = tuple(w for w in e_free if w is not None)
     score = alignment_score(pairs, q_left, e_left, weights)

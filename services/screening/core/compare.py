@@ -104,24 +104,26 @@ def word_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
 
 
 def _spelling_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
-    best: tuple[float, Relation] | None = None
+    best = (0.0, Relation.TYPO)
     if a.variants & b.variants:
         best = (0.92, Relation.VARIANT)
     elif a.spelled == b.spelled:
         best = (0.92, Relation.SPELLING)
-    candidates = (
-        (budget_similarity(a.text, b.text), Relation.TYPO),
-        (0.95 * budget_similarity(a.spelled, b.spelled), Relation.SPELLING),
-        (0.85 if a.phonetic == b.phonetic and len(a.phonetic) > 1 else 0.0, Relation.PHONETIC),
-    )
-    for score, relation in candidates:
-        if score and (best is None or score > best[0]):
-            best = (score, relation)
-    if a.script in LOSSY_SCRIPTS or b.script in LOSSY_SCRIPTS:
+    typo = budget_similarity(a.text, b.text)
+    if typo > best[0]:
+        best = (typo, Relation.TYPO)
+    spelling = 0.95 * budget_similarity(a.spelled, b.spelled)
+    if spelling > best[0]:
+        best = (spelling, Relation.SPELLING)
+    # Same sound only counts for words of about the same length: "Potanin" is not "Putin".
+    if best[0] < 0.85 and a.phonetic == b.phonetic and len(a.phonetic) > 1:
+        if abs(len(a.spelled) - len(b.spelled)) <= 1:
+            best = (0.85, Relation.PHONETIC)
+    if best[0] < 0.85 and (a.script in LOSSY_SCRIPTS or b.script in LOSSY_SCRIPTS):
         skeleton = _skeleton_similarity(a.loose, b.loose)
-        if skeleton and (best is None or skeleton > best[0]):
+        if skeleton > best[0]:
             best = (skeleton, Relation.SKELETON)
-    return best
+    return best if best[0] else None
 
 
 def _skeleton_similarity(a: str, b: str) -> float:

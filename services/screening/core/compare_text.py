@@ -18,7 +18,7 @@ def budget_similarity(a: str, b: str) -> float:
     """1 - edits/length when the edits fit the budget of the longer word, else 0."""
     length = max(len(a), len(b))
     budget = edit_budget(length)
-    if not budget:
+    if not budget or length - min(len(a), len(b)) > budget:
         return 0.0
     distance = OSA.distance(a, b, score_cutoff=budget)
     return 1.0 - distance / length if distance <= budget else 0.0

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from watchlists.model import NameQuality, Schema
 
@@ -140,8 +141,10 @@ def _join_initialisms(text: str) -> str:
     return _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
-def romanised_words(text: str, schema: Schema) -> list[tuple[str, str, str]]:
-    """(romanised, native key, script) for each word of a name, in order."""
+@lru_cache(maxsize=262_144)
+def romanised_words(text: str, schema: Schema) -> tuple[tuple[str, str, str], ...]:
+    """(romanised, native key, script) for each word of a name, in order (cached: the index
+    romanises every list name twice, once for word statistics and once to prepare it)."""
     if schema is not Schema.PERSON:
         text = _join_initialisms(text)
     out: list[tuple[str, str, str]] = []
@@ -158,7 +161,7 @@ def romanised_words(text: str, schema: Schema) -> list[tuple[str, str, str]]:
         else:
             native = native_key(raw, script)
             out.extend((p, native, script) for p in parts)
-    return out
+    return tuple(out)
 
 
 def _classify_person(words: list[str]) -> list[WordKind | None]:
@@ -271,7 +274,7 @@ def _make_word(
     )
 
 
-def _person_words(triples: list[tuple[str, str, str]], stats: WordStats) -> list[Word]:
+def _person_words(triples: tuple[tuple[str, str, str], ...], stats: WordStats) -> list[Word]:
     words: list[Word] = []
     kinds = _classify_person([t[0] for t in triples])
     previous = ""
@@ -283,7 +286,7 @@ def _person_words(triples: list[tuple[str, str, str]], stats: WordStats) -> list
     return words
 
 
-def _org_words(triples: list[tuple[str, str, str]], stats: WordStats) -> list[Word]:
+def _org_words(triples: tuple[tuple[str, str, str], ...], stats: WordStats) -> list[Word]:
     words: list[Word] = []
     for index, roman, kind in _classify_org([t[0] for t in triples]):
         native, script = (triples[index][1], triples[index][2]) if index >= 0 else ("", "Latn")

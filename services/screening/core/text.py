@@ -32,6 +32,8 @@ def strip_invisible(text: str) -> str:
 
     Line breaks and tabs become spaces first so that "SMITH\\nJohn" stays two words.
     """
+    if text.isprintable():  # the common case: nothing to drop (checked in C)
+        return text
     out = []
     for char in text:
         if char in "\t\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029":
