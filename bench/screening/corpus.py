@@ -16,22 +16,22 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import pycountry
 from defusedxml import ElementTree
 
+from services.screening.core.text import clean_text, has_letter
 from watchlists.model import (
     Gender,
     Identifier,
     IdentifierKind,
     Name,
     NameQuality,
-    Party,
     PartialDate,
+    Party,
     Schema,
 )
-
-from services.screening.core.text import clean_text, has_letter
 
 
 @lru_cache(maxsize=4096)
@@ -87,63 +87,72 @@ def _codes(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in codes if c))
 
 
-def _text(node: object, path: str) -> str:
-    found = node.find(path)  # type: ignore[attr-defined]  # ElementTree node
-    return (found.text or "").strip() if found is not None and found.text else ""
+def _text(node: Element, path: str) -> str:
+    found = node.find(path)
+    return (found.text or "").strip() if found is not None else ""
 
 
 def load_un(root: Path) -> Iterator[Party]:
     """UN Security Council consolidated XML: individuals and entities."""
-    tree = ElementTree.parse(next((root / "un_sc").rglob("*.xml")))
+    document = ElementTree.parse(next((root / "un_sc").rglob("*.xml"))).getroot()
+    if document is None:
+        return
     for kind, schema in (("INDIVIDUAL", Schema.PERSON), ("ENTITY", Schema.ORGANIZATION)):
-        for node in tree.getroot().iter(kind):
+        for node in document.iter(kind):
             party = _un_party(node, kind, schema)
             if party is not None:
                 yield party
 
 
-def _un_party(node: object, kind: str, schema: Schema) -> Party | None:
-    parts = [_text(node, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
+def _un_aliases(node: Element, kind: str) -> list[tuple[str, NameQuality]]:
     aliases = []
-    for alias in node.iter(f"{kind}_ALIAS"):  # type: ignore[attr-defined]
-        quality = NameQuality.WEAK_ALIAS if _text(alias, "QUALITY") == "Low" else NameQuality.STRONG_ALIAS
-        aliases.append((_text(alias, "ALIAS_NAME"), quality))
+    for alias in node.iter(f"{kind}_ALIAS"):
+        weak = _text(alias, "QUALITY") == "Low"
+        aliases.append(
+            (
+                _text(alias, "ALIAS_NAME"),
+                NameQuality.WEAK_ALIAS if weak else NameQuality.STRONG_ALIAS,
+            )
+        )
     original = _text(node, "NAME_ORIGINAL_SCRIPT")
     if original:
         aliases.append((original, NameQuality.STRONG_ALIAS))
-    names = _names(" ".join(p for p in parts if p), aliases)
+    return aliases
+
+
+def _un_party(node: Element, kind: str, schema: Schema) -> Party | None:
+    parts = [_text(node, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
+    names = _names(" ".join(p for p in parts if p), _un_aliases(node, kind))
     if not names:
         return None
-    dates = [_un_date(d) for d in node.iter(f"{kind}_DATE_OF_BIRTH")]  # type: ignore[attr-defined]
+    dates = [_un_date(d) for d in node.iter(f"{kind}_DATE_OF_BIRTH")]
     docs = [
         Identifier(IdentifierKind.PASSPORT, _text(d, "NUMBER"))
-        for d in node.iter(f"{kind}_DOCUMENT")  # type: ignore[attr-defined]
+        for d in node.iter(f"{kind}_DOCUMENT")
         if _text(d, "NUMBER") and "passport" in _text(d, "TYPE_OF_DOCUMENT").lower()
     ]
-    gender = {"Male": Gender.MALE, "Female": Gender.FEMALE}.get(_text(node, "GENDER"), Gender.UNKNOWN)
-    nationalities = [v.text or "" for v in node.iter("VALUE") if v in list(node.iter("VALUE"))[:0]]  # type: ignore[attr-defined]
-    nat_node = node.find("NATIONALITY")  # type: ignore[attr-defined]
-    if nat_node is not None:
-        nationalities = [(v.text or "") for v in nat_node.iter("VALUE")]
+    genders = {"Male": Gender.MALE, "Female": Gender.FEMALE}
+    nationality = node.find("NATIONALITY")
+    countries = [v.text or "" for v in nationality.iter("VALUE")] if nationality is not None else []
     return Party(
         id=f"un_sc:{_text(node, 'DATAID')}",
         schema=schema,
         names=names,
         source="un_sc",
         source_id=_text(node, "REFERENCE_NUMBER"),
-        gender=gender,
+        gender=genders.get(_text(node, "GENDER"), Gender.UNKNOWN),
         birth_dates=tuple(d for d in dates if d is not None),
-        nationalities=_codes(nationalities),
+        nationalities=_codes(countries),
         identifiers=tuple(docs),
     )
 
 
-def _un_date(node: object) -> PartialDate | None:
+def _un_date(node: Element) -> PartialDate | None:
     exact = _text(node, "DATE") or _text(node, "YEAR")
     if exact:
         return parse_date(exact[:10])
     start, end = _text(node, "FROM_YEAR"), _text(node, "TO_YEAR")
-    if start and end and start.isdigit() and end.isdigit() and int(end) >= int(start):
+    if start.isdigit() and end.isdigit() and int(end) >= int(start):
         return PartialDate(int(start), year_to=int(end))
     return None
 
@@ -163,7 +172,9 @@ def load_ofac(path: Path, alt: Path | None, source: str) -> Iterator[Party]:
     aliases: dict[str, list[tuple[str, NameQuality]]] = {}
     if alt is not None and alt.exists():
         for row in _ofac_rows(alt):
-            quality = NameQuality.WEAK_ALIAS if "weak" in row[-1].lower() else NameQuality.STRONG_ALIAS
+            quality = (
+                NameQuality.WEAK_ALIAS if "weak" in row[-1].lower() else NameQuality.STRONG_ALIAS
+            )
             aliases.setdefault(row[0], []).append((row[3], quality))
     for row in _ofac_rows(path):
         names = _names(row[1], aliases.get(row[0], []))
@@ -192,7 +203,9 @@ def _eu_party(row: dict[str, str], celex: str) -> Party | None:
     if not names:
         return None
     dates = [parse_date(d) for d in re.split(r"[;,]| or ", row.get("birthDate") or "")]
-    gender = {"male": Gender.MALE, "female": Gender.FEMALE}.get(row.get("gender") or "", Gender.UNKNOWN)
+    gender = {"male": Gender.MALE, "female": Gender.FEMALE}.get(
+        row.get("gender") or "", Gender.UNKNOWN
+    )
     return Party(
         id=f"eu:{celex}:{row['recordId']}",
         schema=_EU_SCHEMAS.get(row.get("schema") or "", Schema.ORGANIZATION),
@@ -217,7 +230,9 @@ def load_uk(root: Path) -> Iterator[Party]:
         for row in csv.DictReader(handle):
             groups.setdefault(row["Group ID"], []).append(row)
     for group_id, rows in groups.items():
-        texts = [" ".join(r[f"Name {i}"] for i in (1, 2, 3, 4, 5, 6) if r[f"Name {i}"]) for r in rows]
+        texts = [
+            " ".join(r[f"Name {i}"] for i in (1, 2, 3, 4, 5, 6) if r[f"Name {i}"]) for r in rows
+        ]
         qualities = [
             NameQuality.WEAK_ALIAS if r["Alias Quality"] == "Low" else NameQuality.STRONG_ALIAS
             for r in rows
@@ -252,7 +267,10 @@ def load_pep(root: Path) -> Iterator[Party]:
     path = next((root / "pep_us_congress_opensanctions").glob("*.json"))
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        names = _names(record["NAMES"][0]["NAME_FULL"], [(n["NAME_FULL"], NameQuality.STRONG_ALIAS) for n in record["NAMES"][1:]])
+        names = _names(
+            record["NAMES"][0]["NAME_FULL"],
+            [(n["NAME_FULL"], NameQuality.STRONG_ALIAS) for n in record["NAMES"][1:]],
+        )
         dates = [parse_date(d.get("DATE_OF_BIRTH", "")) for d in record.get("DATES", [])]
         yield Party(
             id=f"pep:{record['RECORD_ID']}",
@@ -271,8 +289,14 @@ def load_all(root: Path) -> list[Party]:
     sdn_dir = lists / "ofac_sdn"
     parties: list[Party] = [
         *load_un(lists),
-        *load_ofac(sdn_dir / "2024-05-03" / "sdn.csv", sdn_dir / "2025-12-24" / "alt.csv", "ofac_sdn"),
-        *load_ofac(next((lists / "ofac_cons").rglob("cons_prim.csv")), next((lists / "ofac_cons").rglob("cons_alt.csv")), "ofac_cons"),
+        *load_ofac(
+            sdn_dir / "2024-05-03" / "sdn.csv", sdn_dir / "2025-12-24" / "alt.csv", "ofac_sdn"
+        ),
+        *load_ofac(
+            next((lists / "ofac_cons").rglob("cons_prim.csv")),
+            next((lists / "ofac_cons").rglob("cons_alt.csv")),
+            "ofac_cons",
+        ),
         *load_eu(lists),
         *load_uk(lists),
         *load_bis(lists),

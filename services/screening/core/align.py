@@ -97,12 +97,23 @@ def _join_similarity(single: Word, run: list[Word]) -> float:
     return score
 
 
+def _may_start(single: Word, first: Word) -> bool:
+    """Cheap filter: a joined spelling starts like its first word (or its skeleton does)."""
+    if single.text[0] == first.text[0]:
+        return True
+    lossy = single.script in LOSSY_SCRIPTS or first.script in LOSSY_SCRIPTS
+    return lossy and single.loose[:1] == first.loose[:1]
+
+
 def _find_join(single: Word, others: list[Word | None]) -> tuple[int, int, float] | None:
     """A run of 2-3 unpaired words on the other side that spells `single` joined."""
     if single.kind is not WordKind.NAME or len(single.text) < 4:
         return None
     slack = 3 if single.script in LOSSY_SCRIPTS else 2
     for start in range(len(others) - 1):
+        first = others[start]
+        if first is None or not _may_start(single, first):
+            continue
         length = 0
         for size in range(1, _MAX_JOIN + 1):
             other = others[start + size - 1] if start + size - 1 < len(others) else None
@@ -175,8 +186,17 @@ def _pair_joined(
             others[k] = None
 
 
+# An initial left over asserts a given name as much as a spelled-out one ("Hans O Friedrich"
+# is not "Hans Joachim Friedrich"), though it pairs weakly when it agrees.
+_LEFTOVER_INITIAL = 0.8
+
+
 def _leftover(words: tuple[Word, ...]) -> float:
-    return sum(w.weight for w in words if w.kind is not WordKind.PARTICLE)
+    return sum(
+        _LEFTOVER_INITIAL if w.kind is WordKind.INITIAL else w.weight
+        for w in words
+        if w.kind is not WordKind.PARTICLE
+    )
 
 
 def alignment_score(
@@ -190,6 +210,9 @@ def alignment_score(
         return 0.0
     agreed = sum(p.weight * p.similarity for p in pairs)
     paired = sum(p.weight for p in pairs)
+    # Agreement on common words alone is weak evidence: a lone "Mohammed" (weight ~0.5) is
+    # scaled down; one rare word (weight ~1) or two ordinary ones carry full weight.
+    evidence = min(1.0, agreed / weights.min_evidence)
     q_left, e_left = _leftover(query_left), _leftover(entry_left)
     conflict = min(q_left, e_left)
     cost = (
@@ -197,4 +220,4 @@ def alignment_score(
         + weights.query_extra * (q_left - conflict)
         + weights.entry_extra * (e_left - conflict)
     )
-    return agreed / (paired + cost)
+    return evidence * agreed / (paired + cost)

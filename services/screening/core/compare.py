@@ -20,12 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from watchlists.model import Schema
-
 from services.screening.core.compare_text import budget_similarity
 from services.screening.core.names import Word
 from services.screening.core.translit import LOSSY_SCRIPTS, SYLLABIC_SCRIPTS
 from services.screening.core.vocab import WordKind
+from watchlists.model import Schema
 
 
 class Relation(StrEnum):
@@ -48,6 +47,7 @@ class NameWeights:
     conflict: float = 1.5  # words on both sides that do not pair: different names
     query_extra: float = 0.5  # query words the entry lacks
     entry_extra: float = 0.35  # entry words the query lacks (middle names, patronymics)
+    min_evidence: float = 0.85  # weighted agreement needed before a score counts in full
 
 
 # People: a missing middle name or patronymic is ordinary. Organisations: an extra word is
@@ -60,6 +60,8 @@ DEFAULT_NAME_WEIGHTS = PERSON_NAME_WEIGHTS
 def name_weights_for(schema: Schema) -> NameWeights:
     """Leftover costs for names of this schema."""
     return PERSON_NAME_WEIGHTS if schema is Schema.PERSON else ORGANIZATION_NAME_WEIGHTS
+
+
 _SOFT_KINDS = (WordKind.PARTICLE, WordKind.LEGAL_FORM)
 _SUBSTANTIVE = (WordKind.NAME, WordKind.PATRONYMIC)
 
@@ -116,9 +118,9 @@ def _spelling_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
     if spelling > best[0]:
         best = (spelling, Relation.SPELLING)
     # Same sound only counts for words of about the same length: "Potanin" is not "Putin".
-    if best[0] < 0.85 and a.phonetic == b.phonetic and len(a.phonetic) > 1:
-        if abs(len(a.spelled) - len(b.spelled)) <= 1:
-            best = (0.85, Relation.PHONETIC)
+    same_sound = a.phonetic == b.phonetic and len(a.phonetic) > 1
+    if best[0] < 0.85 and same_sound and abs(len(a.spelled) - len(b.spelled)) <= 1:
+        best = (0.85, Relation.PHONETIC)
     if best[0] < 0.85 and (a.script in LOSSY_SCRIPTS or b.script in LOSSY_SCRIPTS):
         skeleton = _skeleton_similarity(a.loose, b.loose)
         if skeleton > best[0]:

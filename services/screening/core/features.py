@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from watchlists.model import Gender, IdentifierKind, NameQuality, Party, PartialDate, Schema
-
 from services.screening.core.align import NameAlignment
 from services.screening.core.explain import describe_alignment
+from watchlists.model import Gender, IdentifierKind, NameQuality, PartialDate, Party, Schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +68,7 @@ def identifier_match(e: Evidence) -> FeatureResult:
 
 
 def identifier_mismatch(e: Evidence) -> FeatureResult:
-    """Both sides give an IMO number (one vessel has exactly one) and they differ: lowers the score."""
+    """Both sides give an IMO number (a vessel has exactly one) and they differ: lowers it."""
     query_imo = {i.normalised for i in e.query.identifiers if i.kind is IdentifierKind.IMO}
     entry_imo = {i.normalised for i in e.entry.identifiers if i.kind is IdentifierKind.IMO}
     if query_imo and entry_imo and not query_imo & entry_imo:
@@ -108,12 +107,14 @@ def birth_date(e: Evidence) -> FeatureResult:
                 best = found
     if best is None:
         return 0.0, ""
-    dates = f"{'/'.join(d.iso() for d in e.query.birth_dates)} vs {'/'.join(d.iso() for d in e.entry.birth_dates)}"
-    return best[0], f"{best[1]} ({dates})"
+    query_dates = "/".join(d.iso() for d in e.query.birth_dates)
+    entry_dates = "/".join(d.iso() for d in e.entry.birth_dates)
+    return best[0], f"{best[1]} ({query_dates} vs {entry_dates})"
 
 
 def nationality(e: Evidence) -> FeatureResult:
-    """Nationalities (or, failing those, countries) share a code: 1.0; both known, none shared: -1.0."""
+    """Nationalities (or, failing those, countries) share a code: 1.0; both known and none
+    shared: -1.0."""
     query = set(e.query.nationalities) or set(e.query.countries)
     entry = set(e.entry.nationalities) or set(e.entry.countries)
     if not query or not entry:

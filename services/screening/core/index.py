@@ -1,21 +1,22 @@
 """Stage 1: the candidate index. Finds the few list names worth scoring, without a full scan.
 
 Tuned for recall: every word of every list name is indexed under several keys (the romanised
-word, its phonetic key, its consonant skeleton; typos are, plus adjacent words written together ("JanDaniel"). A query word collects
-the names behind each of its keys with a strength (exact 1.0, typo and sound 0.8, skeleton
-0.7) times its rarity weight; the names with the most weighted agreement are over-fetched for
-stage 2. The index is immutable once built and safe to share between threads.
+word, its phonetic key, its consonant skeleton), plus adjacent words written together
+("JanDaniel"). A query word collects the names behind each of its keys with a strength (exact
+1.0, typo and sound 0.8, skeleton 0.7) times its rarity weight; typos are found by probing the
+vocabulary with the query word's one-edit spellings, so no deletion index is stored. The names
+with the most weighted agreement are over-fetched for stage 2. The index is immutable once
+built and safe to share between threads.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import heapq
+import itertools
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-
-from watchlists.model import Party, Schema
 
 from services.screening.core.names import (
     PreparedName,
@@ -28,13 +29,14 @@ from services.screening.core.scoring import PreparedParty
 from services.screening.core.text import clean_text, has_letter
 from services.screening.core.translit import LOSSY_SCRIPTS
 from services.screening.core.vocab import WordKind
+from watchlists.model import Party, Schema
 
 _SEARCHED = (WordKind.NAME, WordKind.PATRONYMIC)
 _EXACT, _TYPO, _SOUND, _SKELETON = 1.0, 0.8, 0.8, 0.7
 # A list name must account for this share of the query name's word weight to be scored: below
 # it, the query words it lacks cost more than any name score above the default cutoff allows.
 MIN_RECALL_SHARE = 0.4
-Postings = dict[str, array]
+Postings = dict[str, "array[int]"]
 
 
 def name_schema(schema: Schema) -> Schema:
@@ -118,7 +120,7 @@ class _Builder:
                 _post(self.skeleton, word.loose, name_id)
                 if word.script in LOSSY_SCRIPTS:
                     _post(self.lossy_skeleton, word.loose, name_id)
-        for first, second in zip(words, words[1:], strict=False):
+        for first, second in itertools.pairwise(words):
             _post(self.exact, first.text + second.text, name_id)
 
 
@@ -159,10 +161,13 @@ class CandidateIndex:
     def name_count(self) -> int:
         return len(self._name_party)
 
-    def _word_hits(self, word_text: str, phonetic: str, loose: str, lossy: bool) -> dict[int, float]:
+    def _word_hits(
+        self, word_text: str, phonetic: str, loose: str, lossy: bool
+    ) -> dict[int, float]:
         hits: dict[int, float] = {}
-        lookups: list[tuple[array | None, float]] = [(self._exact.get(word_text), _EXACT)]
-        if len(word_text) >= 4:
+        lookups: list[tuple[array[int] | None, float]] = [(self._exact.get(word_text), _EXACT)]
+        # Four-letter words have dozens of one-edit neighbours that are other real names.
+        if len(word_text) >= 5:
             exact = self._exact
             lookups.extend((exact.get(e), _TYPO) for e in one_edit_away(word_text) if e in exact)
         if len(phonetic) > 1:
@@ -206,9 +211,11 @@ class CandidateIndex:
         words = [w for w in name.words if w.kind in _SEARCHED]
         for word in words:
             lossy = word.script in LOSSY_SCRIPTS
-            for name_id, strength in self._word_hits(word.text, word.phonetic, word.loose, lossy).items():
+            for name_id, strength in self._word_hits(
+                word.text, word.phonetic, word.loose, lossy
+            ).items():
                 totals[name_id] = totals.get(name_id, 0.0) + strength * word.weight
-        for first, second in zip(words, words[1:], strict=False):
+        for first, second in itertools.pairwise(words):
             for name_id in self._exact.get(first.text + second.text, ()):
                 totals[name_id] = totals.get(name_id, 0.0) + first.weight + second.weight
         return totals
@@ -217,6 +224,5 @@ class CandidateIndex:
         grouped: dict[int, tuple[list[int], float]] = {}
         for name_id, score in ranked:
             party = self._name_party[name_id]
-            slots, best = grouped.setdefault(party, ([], score))
-            slots.append(self._name_slot[name_id])
+            grouped.setdefault(party, ([], score))[0].append(self._name_slot[name_id])
         return [Candidate(p, tuple(slots), best) for p, (slots, best) in grouped.items()]

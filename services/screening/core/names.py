@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from watchlists.model import NameQuality, Schema
-
 from services.screening.core.compare_text import budget_similarity
 from services.screening.core.phonetic import loose_key, phonetic_key, spelling_key
 from services.screening.core.translit import SYLLABIC_SCRIPTS, native_key, romanise, word_script
@@ -35,6 +33,7 @@ from services.screening.core.vocab import (
     number_value,
     roman_value,
 )
+from watchlists.model import NameQuality, Schema
 
 # Fixed weights of words whose kind, not rarity, says how much they identify someone.
 _KIND_WEIGHTS = {
@@ -230,7 +229,7 @@ def _classify_org(words: list[str]) -> list[tuple[int, str, WordKind]]:
     at = 0
     while at < len(words):
         word = words[at]
-        legal = _legal_form_at(words, at) if len(words) > 1 else None
+        legal = _legal_form_at(words, at)
         number = number_value(words, at) if legal is None else None
         contraction = _contraction_at(words, at) if legal is None else None
         if legal is not None:
@@ -302,9 +301,7 @@ def prepare_name(
 ) -> PreparedName:
     """Prepare cleaned name text (see `text.validate_name`) for comparison."""
     triples = romanised_words(text, schema)
-    if schema is Schema.PERSON:
-        words = _person_words(triples, stats)
-    else:
-        words = _org_words(triples, stats)
+    is_person = schema is Schema.PERSON
+    words = _person_words(triples, stats) if is_person else _org_words(triples, stats)
     comma = schema is Schema.PERSON and text.count(",") == 1
     return PreparedName(text, tuple(words), quality, comma)

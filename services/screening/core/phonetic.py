@@ -47,6 +47,8 @@ _LOOSE = str.maketrans(
     {"p": "b", "t": "d", "k": "g", "q": "g", "c": "g", "x": "g", "z": "s", "v": "f"}
 )
 _LOOSE_DROP = re.compile(r"[aeiouwy]")
+
+
 @lru_cache(maxsize=300_000)
 def spelling_key(word: str) -> str:
     """The word with transliteration spelling variants folded, vowels kept ("husayn" -> "husin")."""

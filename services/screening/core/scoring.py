@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from watchlists.model import Party
-
 from services.screening.core.align import NameAlignment, SimilarityCache, align_names
 from services.screening.core.compare import name_weights_for
 from services.screening.core.features import FEATURES, Evidence, Feature
 from services.screening.core.names import PreparedName
+from watchlists.model import Party
 
 
 @dataclass(frozen=True, slots=True)

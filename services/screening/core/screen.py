@@ -9,9 +9,8 @@ and flag those at or above the threshold as matches.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-from watchlists.model import Party
 
 from services.common.errors import FieldViolation, InvalidArgument
 from services.screening.core.align import SimilarityCache
@@ -19,6 +18,7 @@ from services.screening.core.index import CandidateIndex, name_schema
 from services.screening.core.names import PreparedName, WordStats, prepare_name
 from services.screening.core.scoring import Match, PreparedParty, score_entry
 from services.screening.core.text import validate_name
+from watchlists.model import Party
 
 # Chosen on the training split of the nomenklatura name benchmark (see bench/screening).
 DEFAULT_THRESHOLD = 0.75
@@ -39,7 +39,7 @@ class ScreenOptions:
     cutoff: float = DEFAULT_CUTOFF
     limit: int = 10
     lists: frozenset[str] = frozenset()
-    candidates: int = 40
+    candidates: int = 30
 
     def __post_init__(self) -> None:
         problems = []
@@ -105,6 +105,20 @@ def screen_party(party: Party, index: CandidateIndex, options: ScreenOptions) ->
             matches.append(scored)
     matches.sort(key=lambda m: (-m.score, m.entry.id))
     return ScreeningResult(party, tuple(matches[: options.limit]), len(candidates))
+
+
+def screen_many(
+    parties: Sequence[Party], index: CandidateIndex, options: ScreenOptions
+) -> list[ScreeningResult | InvalidArgument]:
+    """Screen a batch; a bad party yields its `InvalidArgument` in place instead of failing
+    the whole batch (bulk uploads report per-row errors)."""
+    out: list[ScreeningResult | InvalidArgument] = []
+    for party in parties:
+        try:
+            out.append(screen_party(party, index, options))
+        except InvalidArgument as error:
+            out.append(error)
+    return out
 
 
 def compare_parties(

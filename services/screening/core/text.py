@@ -66,9 +66,7 @@ def validate_name(raw: str, field: str) -> str:
     if not has_letter(cleaned):
         raise _violation(field, "name has no letters or digits")
     if len(cleaned) > MAX_NAME_CHARS:
-        raise _violation(
-            field, f"name is {len(cleaned)} characters; the limit is {MAX_NAME_CHARS}"
-        )
+        raise _violation(field, f"name is {len(cleaned)} characters; the limit is {MAX_NAME_CHARS}")
     return cleaned
 
 
@@ -81,6 +79,6 @@ def _violation(field: str, description: str) -> InvalidArgument:
 
 
 def fold_latin(text: str) -> str:
-    """Case-fold and strip diacritics from Latin text ("Vučić" -> "vucic", "Straße" -> "strasse")."""
+    """Case-fold and strip diacritics ("Vučić" -> "vucic", "Straße" -> "strasse")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

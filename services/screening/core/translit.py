@@ -107,14 +107,68 @@ def ascii_word(text: str) -> str:
 
 # --- Arabic, Persian, Urdu ---------------------------------------------------------------
 _ARABIC = {
-    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "", "ئ": "",
-    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh",
-    "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
-    "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n",
-    "ه": "h", "ة": "a", "و": "w", "ي": "y", "ى": "a", "پ": "p", "چ": "ch", "ژ": "zh",
-    "گ": "g", "ک": "k", "ی": "y", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ھ": "h",
-    "ے": "e", "ۂ": "h", "ۃ": "a", "ە": "e", "ۆ": "o", "ێ": "e", "ڤ": "v", "ڨ": "g",
-    "\u064e": "a", "\u064f": "u", "\u0650": "i", "\u0651": "", "\u0652": "", "ـ": "",
+    "ا": "a",
+    "أ": "a",
+    "إ": "i",
+    "آ": "a",
+    "ٱ": "a",
+    "ء": "",
+    "ؤ": "",
+    "ئ": "",
+    "ب": "b",
+    "ت": "t",
+    "ث": "th",
+    "ج": "j",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "dh",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "ع": "",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "q",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "ة": "a",
+    "و": "w",
+    "ي": "y",
+    "ى": "a",
+    "پ": "p",
+    "چ": "ch",
+    "ژ": "zh",
+    "گ": "g",
+    "ک": "k",
+    "ی": "y",
+    "ٹ": "t",
+    "ڈ": "d",
+    "ڑ": "r",
+    "ں": "n",
+    "ھ": "h",
+    "ے": "e",
+    "ۂ": "h",
+    "ۃ": "a",
+    "ە": "e",
+    "ۆ": "o",
+    "ێ": "e",
+    "ڤ": "v",
+    "ڨ": "g",
+    "\u064e": "a",
+    "\u064f": "u",
+    "\u0650": "i",
+    "\u0651": "",
+    "\u0652": "",
+    "ـ": "",
 }
 # Letter forms that spell the same name differently across Arabic, Persian and Urdu usage.
 _ARABIC_SAME = str.maketrans(
@@ -159,7 +213,11 @@ def _arabic(word: str) -> list[str]:
 
 
 def _hebrew(word: str) -> list[str]:
-    latin = "".join(_HEBREW.get(c, "") for c in _strip_marks(word))
+    letters = _strip_marks(word)
+    # A word-final he is a vowel letter ("משה" = Moshe), not an h.
+    if len(letters) > 2 and letters.endswith("ה"):
+        letters = letters[:-1]
+    latin = "".join(_HEBREW.get(c, "") for c in letters)
     return [latin] if latin else []
 
 

@@ -11,6 +11,10 @@ import re
 from enum import IntEnum
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 class WordKind(IntEnum):
     """The role of one word in a name; decides its weight in the comparison."""
 
@@ -24,23 +28,23 @@ class WordKind(IntEnum):
 
 
 # Words that are not part of who someone is. Dropped from person names.
-TITLES = frozenset(
+TITLES = _words(
     "mr mrs ms miss mx dr prof professor sir dame lord lady sheikh shaikh sheik shaykh shaik "
     "mullah mulla maulvi maulana mawlawi moulvi president presidente prasident praesident "
     "predsjednik presedintele presiden prezident prezydent elnok general gen colonel col "
     "major maj captain capt lieutenant lt admiral commander brigadier sergeant hon "
     "honourable honorable excellency hrh ayatollah hojatoleslam monsieur madame mme herr frau "
-    "senor senora sr sra signor signora".split()
+    "senor senora sr sra signor signora"
 )
 # Connectors inside person names (Arabic nasab, Dutch/German/Romance particles).
-PERSON_PARTICLES = frozenset(
+PERSON_PARTICLES = _words(
     "al el ul ur bin ben ibn bint binti bte ould van von der den de da di du del della dos das "
-    "la le zu y e abd".split()
+    "la le zu y e abd"
 )
 # "Son of" / "daughter of": the next word is the father's name (nasab).
-NASAB_PARTICLES = frozenset("bin ben ibn bint binti bte ould".split())
+NASAB_PARTICLES = _words("bin ben ibn bint binti bte ould")
 # Function words dropped from organisation names.
-ORG_STOPWORDS = frozenset("the of and for de du des la le les del di da y et und a an in on at".split())
+ORG_STOPWORDS = _words("the of and for de du des la le les del di da y et und a an in on at")
 
 # Legal forms: canonical class -> spellings (single words or phrases of romanised words).
 # Classes group forms that mean the same legal vehicle, so "OAO" ~ "JSC" ~ "Joint Stock Company".
@@ -77,7 +81,7 @@ ORG_CONTRACTIONS: dict[tuple[str, ...], str] = {
     ("intl",): "international", ("natl",): "national", ("int", "l"): "international",
 }  # fmt: skip
 # Short forms that are also ordinary words or name parts: only a legal form at a name's edge.
-AMBIGUOUS_LEGAL_FORMS = frozenset("co as ab sa ag ao ad se pt cv kg sal pat nv spa sas kk".split())
+AMBIGUOUS_LEGAL_FORMS = _words("co as ab sa ag ao ad se pt cv kg sal pat nv spa sas kk")
 
 
 def _phrase_table() -> dict[tuple[str, ...], str]:

@@ -1,0 +1,96 @@
+"""Speed: index build, resident memory, single-query latency, bulk throughput."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.screening.corpus import load_all
+from bench.screening.evalsets import load_people
+from services.screening.core.index import CandidateIndex
+from services.screening.core.screen import ScreenOptions, screen_many, screen_party
+from watchlists.model import Party
+
+_BULK_INDEX: CandidateIndex | None = None
+
+
+def resident_mb() -> float:
+    """Current resident set size of this process (Linux /proc)."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def query_mix(data: Path) -> list[Party]:
+    """What screening meets: mostly clean applicants, some listed people with typos."""
+    folder = data / "watchlists" / "eval" / "yente_candidate_generation"
+    return [
+        *load_people(folder / "negatives_global.csv", 1500),
+        *load_people(folder / "negatives_us.csv", 1000),
+        *load_people(folder / "positives_un_treated.csv"),
+    ]
+
+
+def latencies(
+    index: CandidateIndex, queries: Sequence[Party], options: ScreenOptions
+) -> list[float]:
+    out = []
+    for query in queries:
+        started = time.perf_counter()
+        screen_party(query, index, options)
+        out.append(time.perf_counter() - started)
+    return sorted(out)
+
+
+def _bulk_worker(chunk: list[Party]) -> int:
+    assert _BULK_INDEX is not None
+    return len(screen_many(chunk, _BULK_INDEX, ScreenOptions()))
+
+
+def bulk_rate(index: CandidateIndex, queries: list[Party], processes: int) -> float:
+    """Parties per second through `screen_many`, split over forked processes sharing the index."""
+    global _BULK_INDEX  # handed to forked workers by copy-on-write
+    _BULK_INDEX = index
+    started = time.perf_counter()
+    if processes == 1:
+        screen_many(queries, index, ScreenOptions())
+    else:
+        size = len(queries) // processes + 1
+        chunks = [queries[i : i + size] for i in range(0, len(queries), size)]
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            pool.map(_bulk_worker, chunks)
+    return len(queries) / (time.perf_counter() - started)
+
+
+def speed_tables(data: Path, parties: list[Party], index: CandidateIndex, runs: int) -> None:
+    """Print build, memory, latency and throughput figures (medians over `runs`)."""
+    builds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        loaded = load_all(data)
+        parsed = time.perf_counter()
+        CandidateIndex(loaded)
+        builds.append((parsed - started, time.perf_counter() - parsed))
+    queries = query_mix(data)
+    options = ScreenOptions()
+    p50s, p99s = [], []
+    for _ in range(runs):
+        lat = latencies(index, queries, options)
+        p50s.append(lat[len(lat) // 2] * 1000)
+        p99s.append(lat[int(len(lat) * 0.99)] * 1000)
+    bulk1 = [bulk_rate(index, queries, 1) for _ in range(runs)]
+    bulk2 = [bulk_rate(index, queries, 2) for _ in range(runs)]
+    median = statistics.median
+    print(f"\nSpeed ({len(parties)} parties, {index.name_count} names; medians of {runs} runs)")
+    print(f"  load lists (bench parser)      {median(b[0] for b in builds):7.1f} s")
+    build = median(b[1] for b in builds)
+    print(f"  build index                    {build:7.1f} s   (target: load+build <= 30 s)")
+    print(f"  resident memory                {resident_mb():7.0f} MB  (target <= 1500)")
+    print(f"  single query p50 ({len(queries)} queries) {median(p50s):6.2f} ms  (target <= 1)")
+    print(f"  single query p99               {median(p99s):7.2f} ms  (target <= 5)")
+    print(f"  bulk, 1 process                {median(bulk1):7.0f} parties/s")
+    print(f"  bulk, 2 processes              {median(bulk2):7.0f} parties/s (target >= 3000)")
