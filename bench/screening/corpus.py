@@ -180,7 +180,43 @@ def load_ofac(path: Path, alt: Path | None, source: str) -> Iterator[Party]:
         names = _names(row[1], aliases.get(row[0], []))
         if names:
             schema = _OFAC_TYPES.get(row[2].lower(), Schema.ORGANIZATION)
-            yield Party(f"{source}:{row[0]}", schema, names, source=source, source_id=row[0])
+            remarks = row[-1]
+            yield Party(
+                f"{source}:{row[0]}",
+                schema,
+                names,
+                source=source,
+                source_id=row[0],
+                gender=_ofac_gender(remarks),
+                birth_dates=_ofac_dates(remarks),
+                nationalities=_codes(_OFAC_COUNTRY.findall(remarks)),
+            )
+
+
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_OFAC_DOB = re.compile(r"DOB (?:circa )?(?:(\d{1,2}) )?(?:([A-Z][a-z]{2}) )?(\d{4})(?: to (\d{4}))?")
+_OFAC_COUNTRY = re.compile(r"(?:nationality|citizen) ([A-Z][A-Za-z ,'()-]+?)(?:;|\.|$)")
+
+
+def _ofac_dates(remarks: str) -> tuple[PartialDate, ...]:
+    """ "DOB 14 May 1998; alt. DOB 1960 to 1962" -> PartialDates (bench-grade parsing)."""
+    out = []
+    for day, month, year, year_to in _OFAC_DOB.findall(remarks):
+        try:
+            if year_to:
+                out.append(PartialDate(int(year), year_to=int(year_to)))
+            else:
+                m = _MONTHS.get(month)
+                out.append(PartialDate(int(year), m, int(day) if day and m else None))
+        except ValueError:
+            continue
+    return tuple(dict.fromkeys(out))
+
+
+def _ofac_gender(remarks: str) -> Gender:
+    if "Gender Male" in remarks:
+        return Gender.MALE
+    return Gender.FEMALE if "Gender Female" in remarks else Gender.UNKNOWN
 
 
 _EU_SCHEMAS = {"Person": Schema.PERSON, "Vessel": Schema.VESSEL, "Airplane": Schema.AIRCRAFT}

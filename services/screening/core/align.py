@@ -99,7 +99,7 @@ def _join_similarity(single: Word, run: list[Word]) -> float:
 
 def _may_start(single: Word, first: Word) -> bool:
     """Cheap filter: a joined spelling starts like its first word (or its skeleton does)."""
-    if single.text[0] == first.text[0]:
+    if single.text[0] == first.text[0] or single.variants:
         return True
     lossy = single.script in LOSSY_SCRIPTS or first.script in LOSSY_SCRIPTS
     return lossy and single.loose[:1] == first.loose[:1]
@@ -154,10 +154,27 @@ def align_names(
     if any(q_free) and any(e_free):
         _pair_joined(q_free, e_free, pairs, query_is_single=True)
         _pair_joined(e_free, q_free, pairs, query_is_single=False)
+    _unpair_doubtful_initials(pairs, q_free, e_free)
     q_left = tuple(w for w in q_free if w is not None)
     e_left = tuple(w for w in e_free if w is not None)
     score = alignment_score(pairs, q_left, e_left, weights)
     return NameAlignment(query, entry, tuple(pairs), q_left, e_left, score)
+
+
+def _unpair_doubtful_initials(
+    pairs: list[WordPair], q_free: list[Word | None], e_free: list[Word | None]
+) -> None:
+    """An initial only stands for a full name when its side has no other name left over:
+    in "Vanessa Johnson" / "Timothy V. Johnson", Vanessa faces Timothy, not the V."""
+    for pair in list(pairs):
+        if pair.relation is not Relation.INITIAL or len(pair.query) + len(pair.entry) != 2:
+            continue
+        q_word, e_word = pair.query[0], pair.entry[0]
+        initial_side = q_free if q_word.kind is WordKind.INITIAL else e_free
+        if any(w is not None and w.kind is WordKind.NAME for w in initial_side):
+            pairs.remove(pair)
+            q_free.append(q_word)
+            e_free.append(e_word)
 
 
 def _pair_joined(
@@ -195,8 +212,12 @@ def _leftover(words: tuple[Word, ...]) -> float:
     return sum(
         _LEFTOVER_INITIAL if w.kind is WordKind.INITIAL else w.weight
         for w in words
-        if w.kind is not WordKind.PARTICLE
+        if w.kind not in (WordKind.PARTICLE, WordKind.LEGAL_FORM)
     )
+
+
+def _legal_left(words: tuple[Word, ...]) -> float:
+    return sum(w.weight for w in words if w.kind is WordKind.LEGAL_FORM)
 
 
 def alignment_score(
@@ -214,10 +235,13 @@ def alignment_score(
     # scaled down; one rare word (weight ~1) or two ordinary ones carry full weight.
     evidence = min(1.0, agreed / weights.min_evidence)
     q_left, e_left = _leftover(query_left), _leftover(entry_left)
-    conflict = min(q_left, e_left)
+    # A legal form on one side only is ordinary ("Nanshan Group" / "Nanshan Group Co Ltd");
+    # two different ones are a conflict (an AG is not a GmbH).
+    conflict = (q_left + e_left) / 2 if q_left and e_left else 0.0
+    conflict += min(_legal_left(query_left), _legal_left(entry_left))
     cost = (
         weights.conflict * conflict
-        + weights.query_extra * (q_left - conflict)
-        + weights.entry_extra * (e_left - conflict)
+        + weights.query_extra * max(q_left - conflict, 0.0)
+        + weights.entry_extra * max(e_left - conflict, 0.0)
     )
     return evidence * agreed / (paired + cost)

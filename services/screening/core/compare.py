@@ -52,7 +52,7 @@ class NameWeights:
 
 # People: a missing middle name or patronymic is ordinary. Organisations: an extra word is
 # usually a qualifier naming a different entity ("Banco Santander Chile").
-PERSON_NAME_WEIGHTS = NameWeights(conflict=1.5, query_extra=0.35, entry_extra=0.25)
+PERSON_NAME_WEIGHTS = NameWeights(conflict=1.5, query_extra=0.25, entry_extra=0.2)
 ORGANIZATION_NAME_WEIGHTS = NameWeights(conflict=1.5, query_extra=0.6, entry_extra=0.6)
 DEFAULT_NAME_WEIGHTS = PERSON_NAME_WEIGHTS
 
@@ -90,8 +90,22 @@ def _initial_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
     return (0.75, Relation.INITIAL) if full.text.startswith(initial.text) else None
 
 
+_SOUND_BY_LENGTH = {2: 0.65, 3: 0.8}
+# A Han character read in pinyin stands for dozens of characters with that reading: a Latin
+# word equal to the reading is good, not certain, evidence.
+_READING_CAP = 0.85
+_READING_SCRIPTS = frozenset({"Hani", "Kana"})
+
+
 def word_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
     """Best evidence that two words are the same name word, or None."""
+    found = _word_similarity(a, b)
+    if found is not None and (a.script in _READING_SCRIPTS) != (b.script in _READING_SCRIPTS):
+        return min(found[0], _READING_CAP), found[1]
+    return found
+
+
+def _word_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
     if a.kind in _SOFT_KINDS or b.kind in _SOFT_KINDS:
         return _soft_similarity(a, b)
     if a.kind is WordKind.NUMBER or b.kind is WordKind.NUMBER:
@@ -114,13 +128,18 @@ def _spelling_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
     typo = budget_similarity(a.text, b.text)
     if typo > best[0]:
         best = (typo, Relation.TYPO)
-    spelling = 0.95 * budget_similarity(a.spelled, b.spelled)
-    if spelling > best[0]:
-        best = (spelling, Relation.SPELLING)
-    # Same sound only counts for words of about the same length: "Potanin" is not "Putin".
+    # A typo on top of folded spellings is only trusted on longer words that start alike.
+    if len(a.spelled) >= 5 and a.spelled[0] == b.spelled[0]:
+        spelling = 0.95 * budget_similarity(a.spelled, b.spelled)
+        if spelling > best[0]:
+            best = (spelling, Relation.SPELLING)
+    # Same sound only counts for words of about the same length ("Potanin" is not "Putin"),
+    # and less for short skeletons ("Lisa" and "Luis" share "ls").
     same_sound = a.phonetic == b.phonetic and len(a.phonetic) > 1
-    if best[0] < 0.85 and same_sound and abs(len(a.spelled) - len(b.spelled)) <= 1:
-        best = (0.85, Relation.PHONETIC)
+    if same_sound and abs(len(a.spelled) - len(b.spelled)) <= 1:
+        sound = _SOUND_BY_LENGTH.get(len(a.phonetic), 0.85)
+        if sound > best[0]:
+            best = (sound, Relation.PHONETIC)
     if best[0] < 0.85 and (a.script in LOSSY_SCRIPTS or b.script in LOSSY_SCRIPTS):
         skeleton = _skeleton_similarity(a.loose, b.loose)
         if skeleton > best[0]:

@@ -95,21 +95,38 @@ def _date_agreement(a: PartialDate, b: PartialDate) -> tuple[float, str]:
     return 0.0, "birth dates two years apart"
 
 
-def birth_date(e: Evidence) -> FeatureResult:
-    """Birth dates agree (exact 1.0, day/month swapped 0.8, same year 0.6, within a listed
-    range 0.4, within a year 0.2) or clearly disagree (3+ years apart on every pair: -1.0).
-    Unknown on either side: no effect."""
+def _best_date_agreement(e: Evidence) -> tuple[float, str] | None:
     best: tuple[float, str] | None = None
     for a in e.query.birth_dates:
         for b in e.entry.birth_dates:
             found = _date_agreement(a, b)
             if best is None or found[0] > best[0]:
                 best = found
-    if best is None:
-        return 0.0, ""
+    return best
+
+
+def _dates(e: Evidence) -> str:
     query_dates = "/".join(d.iso() for d in e.query.birth_dates)
     entry_dates = "/".join(d.iso() for d in e.entry.birth_dates)
-    return best[0], f"{best[1]} ({query_dates} vs {entry_dates})"
+    return f"{query_dates} vs {entry_dates}"
+
+
+def birth_date(e: Evidence) -> FeatureResult:
+    """Birth dates agree: exact 1.0, day and month swapped 0.8, same year 0.6, within a
+    listed range 0.4, within a year 0.2. Unknown on either side: no effect."""
+    best = _best_date_agreement(e)
+    if best is None or best[0] <= 0:
+        return 0.0, ""
+    return best[0], f"{best[1]} ({_dates(e)})"
+
+
+def birth_date_mismatch(e: Evidence) -> FeatureResult:
+    """Every pair of birth dates is 3 or more years apart: 1.0. A clear mismatch is strong
+    evidence of a different person, so this weighs more than an agreement adds."""
+    best = _best_date_agreement(e)
+    if best is None or best[0] >= 0:
+        return 0.0, ""
+    return 1.0, f"{best[1]} ({_dates(e)})"
 
 
 def nationality(e: Evidence) -> FeatureResult:
@@ -156,6 +173,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("identifier_match", 0.4, identifier_match),
     Feature("identifier_mismatch", -0.3, identifier_mismatch),
     Feature("birth_date", 0.15, birth_date),
+    Feature("birth_date_mismatch", -0.3, birth_date_mismatch),
     Feature("nationality", 0.05, nationality),
     Feature("gender", 0.1, gender),
     Feature("schema_mismatch", -0.5, schema_mismatch),

@@ -275,14 +275,30 @@ def _make_word(
 
 def _person_words(triples: tuple[tuple[str, str, str], ...], stats: WordStats) -> list[Word]:
     words: list[Word] = []
-    kinds = _classify_person([t[0] for t in triples])
-    previous = ""
+    kinds = _classify_person([_deobfuscate(t[0]) for t in triples])
+    after_nasab = False
     for (roman, native, script), kind in zip(triples, kinds, strict=True):
-        if kind is not None:
-            father = previous in NASAB_PARTICLES and kind is WordKind.NAME
-            words.append(_make_word(roman, native, script, kind, stats, father=father))
-            previous = roman
+        if kind is None:
+            continue
+        text = _deobfuscate(roman)
+        father = after_nasab and kind is WordKind.NAME
+        words.append(_make_word(text, native, script, kind, stats, father=father))
+        # The father's name is the first name word after "bin"; "bin al-Din" skips "al".
+        if text in NASAB_PARTICLES:
+            after_nasab = True
+        elif kind is not WordKind.PARTICLE:
+            after_nasab = False
     return words
+
+
+_LEET = str.maketrans("0134578", "oieastb")
+
+
+def _deobfuscate(word: str) -> str:
+    """ "Ig0r Sech1n" -> "igor sechin": digits inside a person's name word stand for letters."""
+    if word.isalpha() or word.isdigit() or not any(c.isalpha() for c in word):
+        return word
+    return word.translate(_LEET)
 
 
 def _org_words(triples: tuple[tuple[str, str, str], ...], stats: WordStats) -> list[Word]:

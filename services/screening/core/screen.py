@@ -21,7 +21,7 @@ from services.screening.core.text import validate_name
 from watchlists.model import Party
 
 # Chosen on the training split of the nomenklatura name benchmark (see bench/screening).
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.8
 DEFAULT_CUTOFF = 0.5
 MAX_LIMIT = 500
 
