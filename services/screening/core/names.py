@@ -120,6 +120,7 @@ class PreparedName:
         return any(w.kind in (WordKind.NAME, WordKind.PATRONYMIC) for w in self.words)
 
 
+_LONGEST_SYLLABLE_NAME = 4
 _ASCII_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _APOSTROPHES = re.compile(r"['’ʻʼ`´‘]")
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
@@ -152,6 +153,10 @@ def romanised_words(text: str, schema: Schema) -> tuple[tuple[str, str, str], ..
         parts = romanise(raw, script)
         if script == "Latn":
             out.extend((p, "", script) for p in parts)
+        elif script in SYLLABIC_SCRIPTS and len(parts) == len(raw) > _LONGEST_SYLLABLE_NAME:
+            # Korean and Chinese personal names have 2-4 syllables; a longer run spells a
+            # foreign name sound by sound ("블라디미르" = Vladimir) and is one word.
+            out.append(("".join(parts), native_key(raw, script), script))
         elif script in SYLLABIC_SCRIPTS and len(parts) == len(raw):
             out.extend((p, native_key(c, script), script) for p, c in zip(parts, raw, strict=True))
         elif len(parts) == 2 and parts[0] == "al" and script == "Arab":
