@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 
 from prometheus_client import start_http_server
@@ -75,6 +76,10 @@ def start_metrics(container: Container) -> None:
 
 async def serve_forever(container: Container, areas: Sequence[str]) -> None:
     """Serve until SIGTERM/SIGINT, then shut down gracefully (NOT_SERVING, drain, stop)."""
+    # Handlers run blocking core work (database, CPU-bound matching) in this pool.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(container.settings.grpc.max_workers, thread_name_prefix="rpc")
+    )
     server = build_server(
         container.settings.grpc, collect_services(container, areas), container.keys
     )

@@ -51,6 +51,10 @@ def create_celery_app(settings: WardenSettings) -> Celery:
     app = Celery("warden", set_as_current=False)
     transport_options: dict[str, Any] = {
         "visibility_timeout": settings.celery.visibility_timeout_s,
+        # Sweep for messages a dead worker left unacknowledged every restore_interval_s
+        # (kombu otherwise sweeps every interval x throttle = 100 s).
+        "unacked_restore_interval": settings.celery.restore_interval_s,
+        "unacked_restore_throttle": 1,
     }
     if settings.embedded:
         # memory:// polls for messages; the default 1 s poll makes every step of the demo wait.

@@ -80,6 +80,12 @@ class CelerySettings(BaseModel):
     task_time_limit_s: int = Field(
         3300, ge=1, description="Hard time limit of any task (below the visibility timeout)."
     )
+    restore_interval_s: int = Field(
+        10,
+        ge=1,
+        description="How often workers sweep Redis for unacknowledged tasks older than the "
+        "visibility timeout (left by a killed worker) and requeue them.",
+    )
     key_prefix: str = Field(
         "",
         description="Prefix for every Redis key Celery uses, so several deployments (or test "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from services.demo import DemoContext
-from services.registry import QUEUES
 from warden.diagnostics.v1 import diagnostics_pb2, diagnostics_pb2_grpc
 from warden.operations.v1 import operations_pb2, operations_pb2_grpc
+
+from services.demo import DemoContext
+from services.registry import QUEUES
 
 
 async def run(ctx: DemoContext) -> None:

@@ -6,13 +6,13 @@ import asyncio
 from typing import Any
 
 import grpc
+from warden.diagnostics.v1 import diagnostics_pb2, diagnostics_pb2_grpc
 
 from services.common.rpc.context import current_principal
 from services.common.rpc.convert import operation_to_proto
 from services.common.rpc.server import RpcService
 from services.common.runtime import Container
 from services.diagnostics.handlers import ProbeCommand, start_probe
-from warden.diagnostics.v1 import diagnostics_pb2, diagnostics_pb2_grpc
 
 
 class DiagnosticsServicer(diagnostics_pb2_grpc.DiagnosticsServiceServicer):

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
+from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 
 from services.common.operations import Operation
 from services.common.rpc.context import current_principal
@@ -15,7 +16,6 @@ from services.common.rpc.convert import operation_to_proto
 from services.common.rpc.server import RpcService
 from services.common.runtime import Container
 from services.operations.handlers import get_operation
-from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 
 DEFAULT_WATCH_S = 60
 MAX_WATCH_S = 600

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from warden.diagnostics.v1 import diagnostics_pb2
 
 from services.common.operations import Operation, requeue_stale, run_operation
 from services.diagnostics.handlers import PROBE_TASK, execute_probe
-from warden.diagnostics.v1 import diagnostics_pb2
 from workers import deps
 from workers.base import WardenTask
 

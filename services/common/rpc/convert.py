@@ -14,11 +14,11 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from google.protobuf import any_pb2, timestamp_pb2
+from warden.common.v1 import operation_pb2, party_pb2, types_pb2
 
 from services.common.errors import FieldViolation, InvalidArgument
 from services.common.operations import Operation, OperationState
 from services.common.rpc.errors import code_number
-from warden.common.v1 import operation_pb2, party_pb2, types_pb2
 from watchlists import model
 
 _E = TypeVar("_E", bound=StrEnum)

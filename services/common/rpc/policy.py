@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from google.protobuf import descriptor_pool
-
 from warden.common.v1 import auth_pb2
 
 PUBLIC_METHODS: frozenset[str] = frozenset(
@@ -50,7 +49,10 @@ def policy_for_services(service_names: Iterable[str]) -> MethodPolicy:
     pool = descriptor_pool.Default()
     scopes: dict[str, str] = {}
     for service_name in service_names:
-        service = pool.FindServiceByName(service_name)
+        try:
+            service = pool.FindServiceByName(service_name)
+        except KeyError:
+            continue  # a service without a proto descriptor declares no scopes: all denied
         for method in service.methods:
             options = method.GetOptions()
             if options.HasExtension(auth_pb2.required_scope):
