@@ -28,7 +28,7 @@ from warden.common.v1 import party_pb2 as warden_dot_common_dot_v1_dot_party__pb
 from warden.common.v1 import types_pb2 as warden_dot_common_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#warden/screening/v1/screening.proto\x12\x13warden.screening.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bwarden/common/v1/auth.proto\x1a\x1cwarden/common/v1/party.proto\x1a\x1cwarden/common/v1/types.proto\"P\n\rScreenOptions\x12\r\n\x05lists\x18\x01 \x03(\t\x12\x11\n\tthreshold\x18\x02 \x01(\x01\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x0e\n\x06\x63utoff\x18\x04 \x01(\x01\"}\n\rScreenRequest\x12&\n\x05party\x18\x01 \x01(\x0b\x32\x17.warden.common.v1.Party\x12\x33\n\x07options\x18\x02 \x01(\x0b\x32\".warden.screening.v1.ScreenOptions\x12\x0f\n\x07monitor\x18\x03 \x01(\x08\"\xcc\x01\n\x03Hit\x12&\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x17.warden.common.v1.Party\x12\x0c\n\x04list\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\r\n\x05match\x18\x04 \x01(\x08\x12\x12\n\nquery_name\x18\x05 \x01(\t\x12\x14\n\x0cmatched_name\x18\x06 \x01(\t\x12\x33\n\x0c\x65xplanations\x18\x07 \x03(\x0b\x32\x1d.warden.common.v1.Explanation\x12\x12\n\nentry_hash\x18\x08 \x01(\t\"2\n\x0c\x46ieldProblem\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"e\n\x0bScreenError\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x35\n\nviolations\x18\x03 \x03(\x0b\x32!.warden.screening.v1.FieldProblem\"\xa5\x01\n\x0eScreenResponse\x12\x11\n\treference\x18\x01 \x01(\t\x12\x14\n\x0clist_version\x18\x02 \x01(\t\x12&\n\x04hits\x18\x03 \x03(\x0b\x32\x18.warden.screening.v1.Hit\x12\x11\n\tmonitored\x18\x04 \x01(\x08\x12/\n\x05\x65rror\x18\x05 \x01(\x0b\x32 .warden.screening.v1.ScreenError\"d\n\x0e\x43ompareRequest\x12&\n\x05party\x18\x01 \x01(\x0b\x32\x17.warden.common.v1.Party\x12\x17\n\x0f\x65ntry_reference\x18\x02 \x01(\t\x12\x11\n\tthreshold\x18\x03 \x01(\x01\"N\n\x0f\x43ompareResponse\x12%\n\x03hit\x18\x01 \x01(\x0b\x32\x18.warden.screening.v1.Hit\x12\x14\n\x0clist_version\x18\x02 \x01(\t\"\x16\n\x14GetListStatusRequest\"+\n\nListSource\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x65ntries\x18\x02 \x01(\x03\"\xa1\x01\n\x0bListVersion\x12\x0f\n\x07version\x18\x01 \x01(\t\x12/\n\x0bloaded_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x07sources\x18\x03 \x03(\x0b\x32\x1f.warden.screening.v1.ListSource\x12\x0f\n\x07\x65ntries\x18\x04 \x01(\x03\x12\r\n\x05names\x18\x05 \x01(\x03\"J\n\x15GetListStatusResponse\x12\x31\n\x07\x63urrent\x18\x01 \x01(\x0b\x32 .warden.screening.v1.ListVersion\"B\n\x13ListVersionsRequest\x12+\n\x04page\x18\x01 \x01(\x0b\x32\x1d.warden.common.v1.PageRequest\"x\n\x14ListVersionsResponse\x12\x32\n\x08versions\x18\x01 \x03(\x0b\x32 .warden.screening.v1.ListVersion\x12,\n\x04page\x18\x02 \x01(\x0b\x32\x1e.warden.common.v1.PageResponse\"m\n\x12SuppressHitRequest\x12\x1a\n\x12\x63ustomer_reference\x18\x01 \x01(\t\x12\x17\n\x0f\x65ntry_reference\x18\x02 \x01(\t\x12\x12\n\nentry_hash\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\",\n\x13SuppressHitResponse\x12\x15\n\rcustomer_hash\x18\x01 \x01(\t2\xd7\x05\n\x10ScreeningService\x12g\n\x06Screen\x12\".warden.screening.v1.ScreenRequest\x1a#.warden.screening.v1.ScreenResponse\"\x14\x8a\xb5\x18\x10screening.screen\x12q\n\x0cScreenStream\x12\".warden.screening.v1.ScreenRequest\x1a#.warden.screening.v1.ScreenResponse\"\x14\x8a\xb5\x18\x10screening.screen(\x01\x30\x01\x12k\n\x07\x43ompare\x12#.warden.screening.v1.CompareRequest\x1a$.warden.screening.v1.CompareResponse\"\x15\x8a\xb5\x18\x11screening.compare\x12\x80\x01\n\rGetListStatus\x12).warden.screening.v1.GetListStatusRequest\x1a*.warden.screening.v1.GetListStatusResponse\"\x18\x8a\xb5\x18\x14screening.lists.read\x12}\n\x0cListVersions\x12(.warden.screening.v1.ListVersionsRequest\x1a).warden.screening.v1.ListVersionsResponse\"\x18\x8a\xb5\x18\x14screening.lists.read\x12x\n\x0bSuppressHit\x12\'.warden.screening.v1.SuppressHitRequest\x1a(.warden.screening.v1.SuppressHitResponse\"\x16\x8a\xb5\x18\x12screening.suppressb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#warden/screening/v1/screening.proto\x12\x13warden.screening.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bwarden/common/v1/auth.proto\x1a\x1cwarden/common/v1/party.proto\x1a\x1cwarden/common/v1/types.proto\"P\n\rScreenOptions\x12\r\n\x05lists\x18\x01 \x03(\t\x12\x11\n\tthreshold\x18\x02 \x01(\x01\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x0e\n\x06\x63utoff\x18\x04 \x01(\x01\"}\n\rScreenRequest\x12&\n\x05party\x18\x01 \x01(\x0b\x32\x17.warden.common.v1.Party\x12\x33\n\x07options\x18\x02 \x01(\x0b\x32\".warden.screening.v1.ScreenOptions\x12\x0f\n\x07monitor\x18\x03 \x01(\x08\"J\n\x13ScreenStreamRequest\x12\x33\n\x07request\x18\x01 \x01(\x0b\x32\".warden.screening.v1.ScreenRequest\"M\n\x14ScreenStreamResponse\x12\x35\n\x08response\x18\x01 \x01(\x0b\x32#.warden.screening.v1.ScreenResponse\"\xcc\x01\n\x03Hit\x12&\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x17.warden.common.v1.Party\x12\x0c\n\x04list\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\r\n\x05match\x18\x04 \x01(\x08\x12\x12\n\nquery_name\x18\x05 \x01(\t\x12\x14\n\x0cmatched_name\x18\x06 \x01(\t\x12\x33\n\x0c\x65xplanations\x18\x07 \x03(\x0b\x32\x1d.warden.common.v1.Explanation\x12\x12\n\nentry_hash\x18\x08 \x01(\t\"2\n\x0c\x46ieldProblem\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"e\n\x0bScreenError\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x35\n\nviolations\x18\x03 \x03(\x0b\x32!.warden.screening.v1.FieldProblem\"\xa5\x01\n\x0eScreenResponse\x12\x11\n\treference\x18\x01 \x01(\t\x12\x14\n\x0clist_version\x18\x02 \x01(\t\x12&\n\x04hits\x18\x03 \x03(\x0b\x32\x18.warden.screening.v1.Hit\x12\x11\n\tmonitored\x18\x04 \x01(\x08\x12/\n\x05\x65rror\x18\x05 \x01(\x0b\x32 .warden.screening.v1.ScreenError\"d\n\x0e\x43ompareRequest\x12&\n\x05party\x18\x01 \x01(\x0b\x32\x17.warden.common.v1.Party\x12\x17\n\x0f\x65ntry_reference\x18\x02 \x01(\t\x12\x11\n\tthreshold\x18\x03 \x01(\x01\"N\n\x0f\x43ompareResponse\x12%\n\x03hit\x18\x01 \x01(\x0b\x32\x18.warden.screening.v1.Hit\x12\x14\n\x0clist_version\x18\x02 \x01(\t\"\x16\n\x14GetListStatusRequest\"+\n\nListSource\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x65ntries\x18\x02 \x01(\x03\"\xa1\x01\n\x0bListVersion\x12\x0f\n\x07version\x18\x01 \x01(\t\x12/\n\x0bloaded_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x07sources\x18\x03 \x03(\x0b\x32\x1f.warden.screening.v1.ListSource\x12\x0f\n\x07\x65ntries\x18\x04 \x01(\x03\x12\r\n\x05names\x18\x05 \x01(\x03\"J\n\x15GetListStatusResponse\x12\x31\n\x07\x63urrent\x18\x01 \x01(\x0b\x32 .warden.screening.v1.ListVersion\"B\n\x13ListVersionsRequest\x12+\n\x04page\x18\x01 \x01(\x0b\x32\x1d.warden.common.v1.PageRequest\"x\n\x14ListVersionsResponse\x12\x32\n\x08versions\x18\x01 \x03(\x0b\x32 .warden.screening.v1.ListVersion\x12,\n\x04page\x18\x02 \x01(\x0b\x32\x1e.warden.common.v1.PageResponse\"m\n\x12SuppressHitRequest\x12\x1a\n\x12\x63ustomer_reference\x18\x01 \x01(\t\x12\x17\n\x0f\x65ntry_reference\x18\x02 \x01(\t\x12\x12\n\nentry_hash\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\",\n\x13SuppressHitResponse\x12\x15\n\rcustomer_hash\x18\x01 \x01(\t2\xe3\x05\n\x10ScreeningService\x12g\n\x06Screen\x12\".warden.screening.v1.ScreenRequest\x1a#.warden.screening.v1.ScreenResponse\"\x14\x8a\xb5\x18\x10screening.screen\x12}\n\x0cScreenStream\x12(.warden.screening.v1.ScreenStreamRequest\x1a).warden.screening.v1.ScreenStreamResponse\"\x14\x8a\xb5\x18\x10screening.screen(\x01\x30\x01\x12k\n\x07\x43ompare\x12#.warden.screening.v1.CompareRequest\x1a$.warden.screening.v1.CompareResponse\"\x15\x8a\xb5\x18\x11screening.compare\x12\x80\x01\n\rGetListStatus\x12).warden.screening.v1.GetListStatusRequest\x1a*.warden.screening.v1.GetListStatusResponse\"\x18\x8a\xb5\x18\x14screening.lists.read\x12}\n\x0cListVersions\x12(.warden.screening.v1.ListVersionsRequest\x1a).warden.screening.v1.ListVersionsResponse\"\x18\x8a\xb5\x18\x14screening.lists.read\x12x\n\x0bSuppressHit\x12\'.warden.screening.v1.SuppressHitRequest\x1a(.warden.screening.v1.SuppressHitResponse\"\x16\x8a\xb5\x18\x12screening.suppressb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,34 +51,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SCREENOPTIONS']._serialized_end=262
   _globals['_SCREENREQUEST']._serialized_start=264
   _globals['_SCREENREQUEST']._serialized_end=389
-  _globals['_HIT']._serialized_start=392
-  _globals['_HIT']._serialized_end=596
-  _globals['_FIELDPROBLEM']._serialized_start=598
-  _globals['_FIELDPROBLEM']._serialized_end=648
-  _globals['_SCREENERROR']._serialized_start=650
-  _globals['_SCREENERROR']._serialized_end=751
-  _globals['_SCREENRESPONSE']._serialized_start=754
-  _globals['_SCREENRESPONSE']._serialized_end=919
-  _globals['_COMPAREREQUEST']._serialized_start=921
-  _globals['_COMPAREREQUEST']._serialized_end=1021
-  _globals['_COMPARERESPONSE']._serialized_start=1023
-  _globals['_COMPARERESPONSE']._serialized_end=1101
-  _globals['_GETLISTSTATUSREQUEST']._serialized_start=1103
-  _globals['_GETLISTSTATUSREQUEST']._serialized_end=1125
-  _globals['_LISTSOURCE']._serialized_start=1127
-  _globals['_LISTSOURCE']._serialized_end=1170
-  _globals['_LISTVERSION']._serialized_start=1173
-  _globals['_LISTVERSION']._serialized_end=1334
-  _globals['_GETLISTSTATUSRESPONSE']._serialized_start=1336
-  _globals['_GETLISTSTATUSRESPONSE']._serialized_end=1410
-  _globals['_LISTVERSIONSREQUEST']._serialized_start=1412
-  _globals['_LISTVERSIONSREQUEST']._serialized_end=1478
-  _globals['_LISTVERSIONSRESPONSE']._serialized_start=1480
-  _globals['_LISTVERSIONSRESPONSE']._serialized_end=1600
-  _globals['_SUPPRESSHITREQUEST']._serialized_start=1602
-  _globals['_SUPPRESSHITREQUEST']._serialized_end=1711
-  _globals['_SUPPRESSHITRESPONSE']._serialized_start=1713
-  _globals['_SUPPRESSHITRESPONSE']._serialized_end=1757
-  _globals['_SCREENINGSERVICE']._serialized_start=1760
-  _globals['_SCREENINGSERVICE']._serialized_end=2487
+  _globals['_SCREENSTREAMREQUEST']._serialized_start=391
+  _globals['_SCREENSTREAMREQUEST']._serialized_end=465
+  _globals['_SCREENSTREAMRESPONSE']._serialized_start=467
+  _globals['_SCREENSTREAMRESPONSE']._serialized_end=544
+  _globals['_HIT']._serialized_start=547
+  _globals['_HIT']._serialized_end=751
+  _globals['_FIELDPROBLEM']._serialized_start=753
+  _globals['_FIELDPROBLEM']._serialized_end=803
+  _globals['_SCREENERROR']._serialized_start=805
+  _globals['_SCREENERROR']._serialized_end=906
+  _globals['_SCREENRESPONSE']._serialized_start=909
+  _globals['_SCREENRESPONSE']._serialized_end=1074
+  _globals['_COMPAREREQUEST']._serialized_start=1076
+  _globals['_COMPAREREQUEST']._serialized_end=1176
+  _globals['_COMPARERESPONSE']._serialized_start=1178
+  _globals['_COMPARERESPONSE']._serialized_end=1256
+  _globals['_GETLISTSTATUSREQUEST']._serialized_start=1258
+  _globals['_GETLISTSTATUSREQUEST']._serialized_end=1280
+  _globals['_LISTSOURCE']._serialized_start=1282
+  _globals['_LISTSOURCE']._serialized_end=1325
+  _globals['_LISTVERSION']._serialized_start=1328
+  _globals['_LISTVERSION']._serialized_end=1489
+  _globals['_GETLISTSTATUSRESPONSE']._serialized_start=1491
+  _globals['_GETLISTSTATUSRESPONSE']._serialized_end=1565
+  _globals['_LISTVERSIONSREQUEST']._serialized_start=1567
+  _globals['_LISTVERSIONSREQUEST']._serialized_end=1633
+  _globals['_LISTVERSIONSRESPONSE']._serialized_start=1635
+  _globals['_LISTVERSIONSRESPONSE']._serialized_end=1755
+  _globals['_SUPPRESSHITREQUEST']._serialized_start=1757
+  _globals['_SUPPRESSHITREQUEST']._serialized_end=1866
+  _globals['_SUPPRESSHITRESPONSE']._serialized_start=1868
+  _globals['_SUPPRESSHITRESPONSE']._serialized_end=1912
+  _globals['_SCREENINGSERVICE']._serialized_start=1915
+  _globals['_SCREENINGSERVICE']._serialized_end=2654
 # @@protoc_insertion_point(module_scope)

@@ -92,6 +92,54 @@ class ScreenRequest(_message.Message):
 Global___ScreenRequest: _TypeAlias = ScreenRequest  # noqa: Y015
 
 @_typing.final
+class ScreenStreamRequest(_message.Message):
+    """One item of a ScreenStream request stream."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def request(self) -> Global___ScreenRequest:
+        """The item to screen, exactly as for Screen."""
+
+    def __init__(
+        self,
+        *,
+        request: Global___ScreenRequest | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["request", b"request"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["request", b"request"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScreenStreamRequest: _TypeAlias = ScreenStreamRequest  # noqa: Y015
+
+@_typing.final
+class ScreenStreamResponse(_message.Message):
+    """One item of a ScreenStream response stream, in request order."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESPONSE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def response(self) -> Global___ScreenResponse:
+        """The answer, exactly as Screen gives it, or its `error`."""
+
+    def __init__(
+        self,
+        *,
+        response: Global___ScreenResponse | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["response", b"response"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["response", b"response"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScreenStreamResponse: _TypeAlias = ScreenStreamResponse  # noqa: Y015
+
+@_typing.final
 class Hit(_message.Message):
     """One list entry scored against the query."""
 

@@ -44,8 +44,8 @@ class ScreeningServiceStub:
                 _registered_method=True)
         self.ScreenStream = channel.stream_stream(
                 '/warden.screening.v1.ScreeningService/ScreenStream',
-                request_serializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenRequest.SerializeToString,
-                response_deserializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenResponse.FromString,
+                request_serializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenStreamRequest.SerializeToString,
+                response_deserializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenStreamResponse.FromString,
                 _registered_method=True)
         self.Compare = channel.unary_unary(
                 '/warden.screening.v1.ScreeningService/Compare',
@@ -130,8 +130,8 @@ def add_ScreeningServiceServicer_to_server(servicer, server):
             ),
             'ScreenStream': grpc.stream_stream_rpc_method_handler(
                     servicer.ScreenStream,
-                    request_deserializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenRequest.FromString,
-                    response_serializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenResponse.SerializeToString,
+                    request_deserializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenStreamRequest.FromString,
+                    response_serializer=warden_dot_screening_dot_v1_dot_screening__pb2.ScreenStreamResponse.SerializeToString,
             ),
             'Compare': grpc.unary_unary_rpc_method_handler(
                     servicer.Compare,
@@ -209,8 +209,8 @@ class ScreeningService:
             request_iterator,
             target,
             '/warden.screening.v1.ScreeningService/ScreenStream',
-            warden_dot_screening_dot_v1_dot_screening__pb2.ScreenRequest.SerializeToString,
-            warden_dot_screening_dot_v1_dot_screening__pb2.ScreenResponse.FromString,
+            warden_dot_screening_dot_v1_dot_screening__pb2.ScreenStreamRequest.SerializeToString,
+            warden_dot_screening_dot_v1_dot_screening__pb2.ScreenStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,

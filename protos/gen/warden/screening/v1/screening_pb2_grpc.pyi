@@ -40,7 +40,7 @@ class ScreeningServiceStub:
     """Screens one party. With `monitor`, the party is also stored (encrypted) as a monitored
     customer and re-screened whenever a new list version adds or changes entries.
     """
-    ScreenStream: _grpc.StreamStreamMultiCallable[_screening_pb2.ScreenRequest, _screening_pb2.ScreenResponse]
+    ScreenStream: _grpc.StreamStreamMultiCallable[_screening_pb2.ScreenStreamRequest, _screening_pb2.ScreenStreamResponse]
     """Bulk screening: requests stream in, one response per request streams out in the same
     order. A bad party answers with `error` in its response; the stream goes on.
     """
@@ -67,7 +67,7 @@ class ScreeningServiceAsyncStub(ScreeningServiceStub):
     """Screens one party. With `monitor`, the party is also stored (encrypted) as a monitored
     customer and re-screened whenever a new list version adds or changes entries.
     """
-    ScreenStream: _aio.StreamStreamMultiCallable[_screening_pb2.ScreenRequest, _screening_pb2.ScreenResponse]  # type: ignore[assignment]
+    ScreenStream: _aio.StreamStreamMultiCallable[_screening_pb2.ScreenStreamRequest, _screening_pb2.ScreenStreamResponse]  # type: ignore[assignment]
     """Bulk screening: requests stream in, one response per request streams out in the same
     order. A bad party answers with `error` in its response; the stream goes on.
     """
@@ -101,9 +101,9 @@ class ScreeningServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
     def ScreenStream(
         self,
-        request_iterator: _MaybeAsyncIterator[_screening_pb2.ScreenRequest],
+        request_iterator: _MaybeAsyncIterator[_screening_pb2.ScreenStreamRequest],
         context: _ServicerContext,
-    ) -> _typing.Union[_abc.Iterator[_screening_pb2.ScreenResponse], _abc.AsyncIterator[_screening_pb2.ScreenResponse]]:
+    ) -> _typing.Union[_abc.Iterator[_screening_pb2.ScreenStreamResponse], _abc.AsyncIterator[_screening_pb2.ScreenStreamResponse]]:
         """Bulk screening: requests stream in, one response per request streams out in the same
         order. A bad party answers with `error` in its response; the stream goes on.
         """
