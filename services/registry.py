@@ -45,6 +45,14 @@ AREAS: tuple[Area, ...] = (
         demo="services.diagnostics.demo:run",
         beat="services.diagnostics.beat:schedule",
     ),
+    Area(
+        "screening",
+        rpc="services.screening.rpc:build",
+        tasks="workers.tasks.screening",
+        tables="services.screening.adapters.tables",
+        demo="services.screening.demo:run",
+        settings="services.screening.settings:ScreeningSettings",
+    ),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.

@@ -193,8 +193,15 @@ def load_ofac(path: Path, alt: Path | None, source: str) -> Iterator[Party]:
             )
 
 
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-_OFAC_DOB = re.compile(r"DOB (?:circa )?(?:(\d{1,2}) )?(?:([A-Z][a-z]{2}) )?(\d{4})(?: to (\d{4}))?")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+_OFAC_DOB = re.compile(
+    r"DOB (?:circa )?(?:(\d{1,2}) )?(?:([A-Z][a-z]{2}) )?(\d{4})(?: to (\d{4}))?"
+)
 _OFAC_COUNTRY = re.compile(r"(?:nationality|citizen) ([A-Z][A-Za-z ,'()-]+?)(?:;|\.|$)")
 
 

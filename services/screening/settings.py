@@ -1,0 +1,38 @@
+"""Screening settings (env prefix WARDEN_SCREENING_), built once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.screening.core.screen import DEFAULT_CUTOFF, DEFAULT_THRESHOLD
+
+
+class ScreeningSettings(BaseSettings):
+    """Defaults a request may override, and where the lists come from."""
+
+    model_config = SettingsConfigDict(env_prefix="WARDEN_SCREENING_", extra="ignore", frozen=True)
+
+    threshold: float = Field(
+        DEFAULT_THRESHOLD,
+        gt=0,
+        le=2,
+        description="Default score at or above which a result is a match.",
+    )
+    cutoff: float = Field(
+        DEFAULT_CUTOFF,
+        ge=0,
+        le=2,
+        description="Default score at or above which a result is returned.",
+    )
+    limit: int = Field(10, ge=1, le=500, description="Default maximum results per screened party.")
+    candidates: int = Field(
+        30, ge=1, le=1000, description="List names the candidate index hands to the scorer."
+    )
+    catalog: Path | None = Field(
+        None,
+        description="List catalog file for the watchlists registry; empty: the registry default. "
+        "Until lists are loaded, screening answers against an empty list version.",
+    )
