@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import cast
 
+from services.common.alerts import Alert
 from services.common.db import utcnow
 from services.common.operations import TaskQueue
 from services.common.runtime import Container
@@ -28,7 +29,7 @@ def build_deps(container: Container) -> ScreeningDeps:
         lists=_live_lists(settings),
         customers=SqlCustomerStore(container.database, container.key_ring),
         suppressions=SqlSuppressionStore(container.database),
-        alerts=container.alerts,
+        alerts=_ContainerAlerts(container),
         clock=utcnow,
         defaults=ScreenOptions(
             threshold=settings.threshold,
@@ -37,6 +38,17 @@ def build_deps(container: Container) -> ScreeningDeps:
             candidates=settings.candidates,
         ),
     )
+
+
+class _ContainerAlerts:
+    """The container's alert sink, looked up on use: `Container.area` holds a non-reentrant
+    lock while this area's factory runs, so reading `container.alerts` there would deadlock."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    def raise_alert(self, alert: Alert) -> None:
+        self.container.alerts.raise_alert(alert)
 
 
 def screening_deps(container: Container) -> ScreeningDeps:

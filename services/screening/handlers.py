@@ -19,6 +19,7 @@ from services.screening.core.index import CandidateIndex
 from services.screening.core.scoring import Match
 from services.screening.core.screen import (
     DEFAULT_THRESHOLD,
+    BatchCache,
     ScreeningResult,
     ScreenOptions,
     compare_parties,
@@ -112,11 +113,14 @@ def _live(deps: ScreeningDeps) -> tuple[str, CandidateIndex]:
     return snapshot.version, built.index
 
 
-def screen(command: ScreenCommand, deps: ScreeningDeps) -> ScreenOutcome:
-    """Screen one party; with `monitor`, also keep it under ongoing screening."""
+def screen(
+    command: ScreenCommand, deps: ScreeningDeps, batch: BatchCache | None = None
+) -> ScreenOutcome:
+    """Screen one party; with `monitor`, also keep it under ongoing screening. `batch` shares
+    memos across the items of a bulk stream."""
     options = resolve_options(command.options, deps.defaults)
     version, index = _live(deps)
-    result = screen_party(command.party, index, options)
+    result = screen_party(command.party, index, options, batch)
     if command.monitor:
         deps.customers.upsert(command.party, deps.clock())
     return ScreenOutcome(result, version, command.monitor)
@@ -127,9 +131,10 @@ def screen_batch(
 ) -> list[ScreenOutcome | InvalidArgument]:
     """Screen many; a refused item yields its `InvalidArgument` in place (bulk streams)."""
     out: list[ScreenOutcome | InvalidArgument] = []
+    batch = BatchCache()
     for command in commands:
         try:
-            out.append(screen(command, deps))
+            out.append(screen(command, deps, batch))
         except InvalidArgument as error:
             out.append(error)
     return out

@@ -16,6 +16,7 @@ from services.common.rpc.context import current_principal
 from services.common.rpc.server import RpcService
 from services.common.runtime import Container
 from services.screening import convert, handlers
+from services.screening.core.screen import BatchCache
 from services.screening.deps import screening_deps
 from services.screening.handlers import ScreenCommand, ScreeningDeps
 
@@ -46,12 +47,14 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
     ) -> AsyncIterator[screening_pb2.ScreenStreamResponse]:
         queue: asyncio.Queue[object] = asyncio.Queue(maxsize=STREAM_BATCH * 4)
         reader = asyncio.create_task(_read_all(request_iterator, queue))
+        memos = BatchCache()  # one per stream: later items reuse earlier items' work
         try:
             while True:
                 batch = await _take_batch(queue)
                 if not batch:
                     break
-                for response in await asyncio.to_thread(_screen_items, batch, self.deps):
+                items = await asyncio.to_thread(_screen_items, batch, self.deps, memos)
+                for response in items:
                     yield screening_pb2.ScreenStreamResponse(response=response)
             await reader
         finally:
@@ -118,13 +121,13 @@ async def _take_batch(queue: asyncio.Queue[object]) -> list[screening_pb2.Screen
 
 
 def _screen_items(
-    requests: list[screening_pb2.ScreenRequest], deps: ScreeningDeps
+    requests: list[screening_pb2.ScreenRequest], deps: ScreeningDeps, memos: BatchCache
 ) -> list[screening_pb2.ScreenResponse]:
     out = []
     for request in requests:
         try:
             command: ScreenCommand = convert.screen_command(request)
-            out.append(convert.screen_response(handlers.screen(command, deps)))
+            out.append(convert.screen_response(handlers.screen(command, deps, memos)))
         except InvalidArgument as error:
             out.append(convert.error_response(request.party.reference, error))
     return out

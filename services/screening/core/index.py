@@ -3,8 +3,8 @@
 Tuned for recall: every word of every list name is indexed under several keys (the romanised
 word, its phonetic key, its consonant skeleton), plus adjacent words written together
 ("JanDaniel"). A query word collects the names behind each of its keys with a strength (exact
-1.0, typo and sound 0.8, skeleton 0.7) times its rarity weight; typos are found by probing the
-vocabulary with the query word's one-edit spellings, so no deletion index is stored. The names
+1.0, typo and sound 0.8, skeleton 0.7) times its rarity weight; typos are found among
+vocabulary words sharing the query word's first or last letters and about its length. The names
 with the most weighted agreement are over-fetched for stage 2. The index is immutable once
 built and safe to share between threads.
 """
@@ -15,9 +15,15 @@ import dataclasses
 import heapq
 import itertools
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from services.screening.core.compare_text import edit_budget
 from services.screening.core.names import (
     PreparedName,
     Word,
@@ -36,6 +42,12 @@ _EXACT, _TYPO, _SOUND, _SKELETON = 1.0, 0.8, 0.8, 0.7
 # A list name must account for this share of the query name's word weight to be scored: below
 # it, the query words it lacks cost more than any name score above the default cutoff allows.
 MIN_RECALL_SHARE = 0.4
+# A query word whose keys fetch more names than this only scores names rarer words found.
+_DRIVER_POSTINGS = 300
+_TYPO_PROBE_BELOW = 3
+_NAMES_PER_ENTRY = 2
+# Per-batch memo: a query word -> its hits, and ("lookups", word) -> its posting lists.
+WordHitMemo = dict[object, Any]
 Postings = dict[str, "array[int]"]
 
 
@@ -74,24 +86,6 @@ def corpus_stats(parties: Sequence[Party]) -> WordStats:
                 yield [t[0] for t in romanised_words(clean_text(name.full), party.schema)]
 
     return WordStats.from_word_lists(word_lists())
-
-
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
-
-
-def one_edit_away(word: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion away from `word`.
-
-    Generated at query time and looked up in the vocabulary (a few hundred dict probes), which
-    finds every one-typo spelling without storing a deletion index at build time.
-    """
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    edits = {a + b[1:] for a, b in splits if b}
-    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    edits |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
-    edits |= {a + c + b for a, b in splits for c in _ALPHABET}
-    edits.discard(word)
-    return edits
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +147,9 @@ class CandidateIndex:
         self._sound = _freeze(builder.sound)
         self._skeleton = _freeze(builder.skeleton)
         self._lossy_skeleton = _freeze(builder.lossy_skeleton)
+        self._affixes = _affix_table(self._exact)
+        # Membership sets of very long posting lists, built on first use (see `_boost`).
+        self._sets: dict[int, frozenset[int]] = {}
 
     def __len__(self) -> int:
         return len(self.parties)
@@ -161,68 +158,152 @@ class CandidateIndex:
     def name_count(self) -> int:
         return len(self._name_party)
 
-    def _word_hits(
-        self, word_text: str, phonetic: str, loose: str, lossy: bool
-    ) -> dict[int, float]:
-        hits: dict[int, float] = {}
-        lookups: list[tuple[array[int] | None, float]] = [(self._exact.get(word_text), _EXACT)]
-        # Four-letter words have dozens of one-edit neighbours that are other real names.
-        if len(word_text) >= 5:
-            exact = self._exact
-            lookups.extend((exact.get(e), _TYPO) for e in one_edit_away(word_text) if e in exact)
-        if len(phonetic) > 1:
-            lookups.append((self._sound.get(phonetic), _SOUND))
+    def _lookups(self, word: Word) -> list[tuple[array[int], float]]:
+        """The posting lists behind a query word's keys, with their strengths."""
+        found: list[tuple[array[int] | None, float]] = [(self._exact.get(word.text), _EXACT)]
+        exact_hits = len(found[0][0] or ())
+        # Typos are looked for when the word itself is rare or unknown (a misspelt query);
+        # four-letter words have dozens of one-edit neighbours that are other real names.
+        if len(word.text) >= 5 and exact_hits < _TYPO_PROBE_BELOW:
+            found.extend((self._exact.get(t), _TYPO) for t in self._typo_neighbours(word.text))
+        if len(word.phonetic) > 1:
+            found.append((self._sound.get(word.phonetic), _SOUND))
         # Skeletons of two letters or fewer (Ali -> "l") would fetch half the index.
-        if len(loose) > 2:
+        if len(word.loose) > 2:
+            lossy = word.script in LOSSY_SCRIPTS
             table = self._skeleton if lossy else self._lossy_skeleton
-            lookups.append((table.get(loose), _SKELETON))
-        for ids, strength in lookups:
-            if ids is None:
-                continue
-            for name_id in ids:
-                if hits.get(name_id, 0.0) < strength:
-                    hits[name_id] = strength
-        return hits
+            found.append((table.get(word.loose), _SKELETON))
+        return [(ids, strength) for ids, strength in found if ids]
+
+    def _cached_lookups(
+        self, word: Word, memo: WordHitMemo | None
+    ) -> list[tuple[array[int], float]]:
+        if memo is None:
+            return self._lookups(word)
+        key = ("lookups", word)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._lookups(word)
+        return found
+
+    def _typo_neighbours(self, word: str) -> list[str]:
+        """Vocabulary words within the typo budget that share the first or last two letters
+        (three for words of seven letters or more): one edit leaves one end intact."""
+        choices: set[str] = set()
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            size = _affix_size(length)
+            choices.update(self._affixes.get((word[:size], length), ()))
+            choices.update(self._affixes.get(("~" + word[-size:], length), ()))
+        choices.discard(word)
+        if not choices:
+            return []
+        budget = edit_budget(len(word))
+        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=budget, limit=None)
+        return [text for text, _, _ in found]
+
+    def _membership(self, ids: array[int]) -> frozenset[int]:
+        cached = self._sets.get(id(ids))
+        if cached is None:
+            cached = frozenset(ids)
+            self._sets[id(ids)] = cached
+        return cached
 
     def candidates(
-        self, query: PreparedParty, limit: int, keep: Callable[[Party], bool] | None = None
+        self,
+        query: PreparedParty,
+        limit: int,
+        keep: Callable[[Party], bool] | None = None,
+        memo: WordHitMemo | None = None,
     ) -> list[Candidate]:
-        """The `limit` best list names for the query, grouped by party, best first."""
+        """The `limit` best list names for the query, grouped by party, best first.
+
+        `memo` (one per batch of queries) keeps each query word's hits, so a bulk run pays
+        once for "Mohammed" or "Smith"."""
         totals: dict[int, float] = {}
         for name in query.names:
             searched = sum(w.weight for w in name.words if w.kind in _SEARCHED)
-            for name_id, score in self._name_hits(name).items():
-                share = min(score / searched, 1.0) if searched else 0.0
-                if share >= MIN_RECALL_SHARE and totals.get(name_id, 0.0) < share:
+            if not searched:
+                continue
+            floor = MIN_RECALL_SHARE * searched
+            for name_id, score in self._name_hits(name, memo).items():
+                share = min(score / searched, 1.0)
+                if score >= floor and totals.get(name_id, 0.0) < share:
                     totals[name_id] = share
-        ranked = heapq.nlargest(
-            limit,
-            (
-                item
-                for item in totals.items()
-                if keep is None or keep(self.parties[self._name_party[item[0]]].party)
-            ),
-            key=lambda item: item[1],
-        )
+        items: Iterable[tuple[int, float]] = totals.items()
+        if keep is not None:
+            items = [i for i in items if keep(self.parties[self._name_party[i[0]]].party)]
+        ranked = heapq.nlargest(limit, items, key=itemgetter(1))
         return self._group(ranked)
 
-    def _name_hits(self, name: PreparedName) -> dict[int, float]:
+    def _name_hits(self, name: PreparedName, memo: WordHitMemo | None) -> dict[int, float]:
+        """Weighted agreement per list name. Rare words drive: they visit their postings;
+        words whose postings are huge ("Mohammed", "Ali") only add to names already found,
+        unless nothing rarer was found (a query of common words only)."""
         totals: dict[int, float] = {}
         words = [w for w in name.words if w.kind in _SEARCHED]
-        for word in words:
-            lossy = word.script in LOSSY_SCRIPTS
-            for name_id, strength in self._word_hits(
-                word.text, word.phonetic, word.loose, lossy
-            ).items():
+        by_size = sorted(
+            ((w, self._cached_lookups(w, memo)) for w in words),
+            key=lambda item: _postings(item[1]),
+        )
+        for word, lookups in by_size:
+            if totals and _postings(lookups) > _DRIVER_POSTINGS:
+                self._boost(totals, word, lookups)
+                continue
+            hits = memo.get(word) if memo is not None else None
+            if hits is None:
+                hits = _best_strengths(lookups)
+                if memo is not None:
+                    memo[word] = hits
+            for name_id, strength in hits.items():
                 totals[name_id] = totals.get(name_id, 0.0) + strength * word.weight
         for first, second in itertools.pairwise(words):
             for name_id in self._exact.get(first.text + second.text, ()):
                 totals[name_id] = totals.get(name_id, 0.0) + first.weight + second.weight
         return totals
 
+    def _boost(
+        self, totals: dict[int, float], word: Word, lookups: list[tuple[array[int], float]]
+    ) -> None:
+        sets = [(self._membership(ids), strength) for ids, strength in lookups]
+        for name_id in list(totals):
+            best = max((strength for found, strength in sets if name_id in found), default=0.0)
+            if best:
+                totals[name_id] += best * word.weight
+
     def _group(self, ranked: list[tuple[int, float]]) -> list[Candidate]:
         grouped: dict[int, tuple[list[int], float]] = {}
         for name_id, score in ranked:
             party = self._name_party[name_id]
-            grouped.setdefault(party, ([], score))[0].append(self._name_slot[name_id])
+            slots = grouped.setdefault(party, ([], score))[0]
+            # An entry's best two names carry the decision; its other aliases only cost time.
+            if len(slots) < _NAMES_PER_ENTRY:
+                slots.append(self._name_slot[name_id])
         return [Candidate(p, tuple(slots), best) for p, (slots, best) in grouped.items()]
+
+
+def _postings(lookups: list[tuple[array[int], float]]) -> int:
+    return sum(len(ids) for ids, _ in lookups)
+
+
+def _affix_table(exact: Postings) -> dict[tuple[str, int], list[str]]:
+    """Vocabulary words by (first letters, length) and ("~" + last letters, length)."""
+    table: dict[tuple[str, int], list[str]] = {}
+    for word in exact:
+        if len(word) >= 4:
+            size = _affix_size(len(word))
+            table.setdefault((word[:size], len(word)), []).append(word)
+            table.setdefault(("~" + word[-size:], len(word)), []).append(word)
+    return table
+
+
+def _affix_size(length: int) -> int:
+    return 2 if length <= 6 else 3
+
+
+def _best_strengths(lookups: list[tuple[array[int], float]]) -> dict[int, float]:
+    hits: dict[int, float] = {}
+    for ids, strength in lookups:
+        for name_id in ids:
+            if hits.get(name_id, 0.0) < strength:
+                hits[name_id] = strength
+    return hits

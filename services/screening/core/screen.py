@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from services.common.errors import FieldViolation, InvalidArgument
 from services.screening.core.align import SimilarityCache
-from services.screening.core.index import CandidateIndex, name_schema
-from services.screening.core.names import PreparedName, WordStats, prepare_name
+from services.screening.core.index import CandidateIndex, WordHitMemo, name_schema
+from services.screening.core.names import PreparedName, Word, WordStats, prepare_name
 from services.screening.core.scoring import Match, PreparedParty, score_entry
 from services.screening.core.text import validate_name
 from watchlists.model import Party
@@ -91,13 +91,44 @@ def prepare_query(party: Party, stats: WordStats) -> PreparedParty:
     return PreparedParty(party, usable)
 
 
-def screen_party(party: Party, index: CandidateIndex, options: ScreenOptions) -> ScreeningResult:
-    """Screen one party against the index."""
+@dataclass
+class BatchCache:
+    """Memos shared by the queries of one batch (bulk screening): query words are interned so
+    word comparisons and index lookups computed for one customer serve the next. Cleared when
+    it grows past `limit` entries, so memory stays flat on long runs."""
+
+    limit: int = 200_000
+    words: dict[Word, Word] = dataclasses.field(default_factory=dict)
+    similarity: SimilarityCache = dataclasses.field(default_factory=dict)
+    hits: WordHitMemo = dataclasses.field(default_factory=dict)
+
+    def intern(self, query: PreparedParty) -> PreparedParty:
+        if len(self.similarity) + len(self.hits) > self.limit:
+            self.words.clear()
+            self.similarity.clear()
+            self.hits.clear()
+        names = tuple(
+            dataclasses.replace(n, words=tuple(self.words.setdefault(w, w) for w in n.words))
+            for n in query.names
+        )
+        return PreparedParty(query.party, names)
+
+
+def screen_party(
+    party: Party,
+    index: CandidateIndex,
+    options: ScreenOptions,
+    batch: BatchCache | None = None,
+) -> ScreeningResult:
+    """Screen one party against the index (`batch`: memos shared across a bulk run)."""
     query = prepare_query(party, index.stats)
+    if batch is not None:
+        query = batch.intern(query)
     keep = (lambda p: p.source in options.lists) if options.lists else None
-    candidates = index.candidates(query, options.candidates, keep)
+    memo = batch.hits if batch is not None else None
+    candidates = index.candidates(query, options.candidates, keep, memo)
+    cache: SimilarityCache = batch.similarity if batch is not None else {}
     matches = []
-    cache: SimilarityCache = {}
     for candidate in candidates:
         entry = index.parties[candidate.party]
         scored = score_entry(query, entry, options.threshold, candidate.names, cache)
@@ -112,10 +143,11 @@ def screen_many(
 ) -> list[ScreeningResult | InvalidArgument]:
     """Screen a batch; a bad party yields its `InvalidArgument` in place instead of failing
     the whole batch (bulk uploads report per-row errors)."""
+    batch = BatchCache()
     out: list[ScreeningResult | InvalidArgument] = []
     for party in parties:
         try:
-            out.append(screen_party(party, index, options))
+            out.append(screen_party(party, index, options, batch))
         except InvalidArgument as error:
             out.append(error)
     return out
