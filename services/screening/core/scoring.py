@@ -70,11 +70,14 @@ def score_entry(
     threshold: float,
     entry_names: Sequence[int] | None = None,
     cache: SimilarityCache | None = None,
+    floor: float = 0.0,
     features: tuple[Feature, ...] = FEATURES,
 ) -> Match | None:
-    """Score `entry` against `query`; None when no name pair can be aligned at all."""
+    """Score `entry` against `query`; None when no name pair aligns, or when the name score
+    is so low that no other evidence could lift the total to `floor` (see `evidence_ceiling`):
+    explanations are only written for results someone will read."""
     alignment = best_alignment(query, entry, entry_names, cache)
-    if alignment is None:
+    if alignment is None or alignment.score < floor:
         return None
     evidence = Evidence(query.party, entry.party, alignment)
     explanations = []
@@ -91,3 +94,16 @@ def score_entry(
         matched_name=alignment.entry.original,
         explanations=tuple(explanations),
     )
+
+
+def evidence_ceiling(query: Party) -> float:
+    """The most the features other than the name can add for this query (a query without
+    identifiers or birth dates cannot gain from them)."""
+    ceiling = 0.0
+    if query.identifiers:
+        ceiling += max(f.weight for f in FEATURES if f.name == "identifier_match")
+    if query.birth_dates:
+        ceiling += max(f.weight for f in FEATURES if f.name == "birth_date")
+    if query.nationalities or query.countries:
+        ceiling += max(f.weight for f in FEATURES if f.name == "nationality")
+    return ceiling

@@ -16,7 +16,12 @@ from services.common.errors import FieldViolation, InvalidArgument
 from services.screening.core.align import SimilarityCache
 from services.screening.core.index import CandidateIndex, WordHitMemo, name_schema
 from services.screening.core.names import PreparedName, Word, WordStats, prepare_name
-from services.screening.core.scoring import Match, PreparedParty, score_entry
+from services.screening.core.scoring import (
+    Match,
+    PreparedParty,
+    evidence_ceiling,
+    score_entry,
+)
 from services.screening.core.text import validate_name
 from watchlists.model import Party
 
@@ -128,10 +133,11 @@ def screen_party(
     memo = batch.hits if batch is not None else None
     candidates = index.candidates(query, options.candidates, keep, memo)
     cache: SimilarityCache = batch.similarity if batch is not None else {}
+    floor = options.cutoff - evidence_ceiling(party)
     matches = []
     for candidate in candidates:
         entry = index.parties[candidate.party]
-        scored = score_entry(query, entry, options.threshold, candidate.names, cache)
+        scored = score_entry(query, entry, options.threshold, candidate.names, cache, floor)
         if scored is not None and scored.score >= options.cutoff:
             matches.append(scored)
     matches.sort(key=lambda m: (-m.score, m.entry.id))
