@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from typing import TypeVar
@@ -68,3 +69,12 @@ def identifier_from_text(
     if not value or not any(ch.isalnum() for ch in value):
         return None
     return Identifier(kind, value, country)
+
+
+def cell_values(cell: str) -> list[str]:
+    """The values of a multi-valued cell: `;`-separated, CSV-quoted when a value holds `;`
+    ('"Foo; Bar"; Baz' holds two). Used by the EU annexes and the custom CSV format."""
+    if not cell or not cell.strip():
+        return []
+    reader = csv.reader([cell], delimiter=";", skipinitialspace=True)
+    return [clean(v) for v in next(reader, []) if clean(v)]

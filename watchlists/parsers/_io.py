@@ -14,6 +14,9 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from watchlists.errors import ListFileError, ListFileTooLarge
 
@@ -113,3 +116,19 @@ def require_header(path: Path, found: list[str], expected: tuple[str, ...]) -> N
         raise ListFileError(
             path, f"unexpected header (missing {missing}, unexpected {extra})", line=1
         )
+
+
+def json_lines(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for every non-blank line of a JSON-lines file."""
+    text = decode(path, read_capped(path, limits), "utf-8")
+    require_content(path, text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise ListFileError(path, f"not JSON: {exc}", line=number) from exc
+        if not isinstance(value, dict):
+            raise ListFileError(path, "a line must hold a JSON object", line=number)
+        yield number, value

@@ -14,7 +14,6 @@ cell when a value itself holds ";" (see FORMAT.md beside the data).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,14 @@ from watchlists.model import (
     Party,
     Schema,
 )
-from watchlists.parsers._build import clean, identifier_from_text, make_name, unique, unique_names
+from watchlists.parsers._build import (
+    cell_values,
+    clean,
+    identifier_from_text,
+    make_name,
+    unique,
+    unique_names,
+)
 from watchlists.parsers._io import (
     DEFAULT_LIMITS,
     CsvShape,
@@ -124,14 +130,6 @@ def read_eu_rows(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Row]:
         if row["schema"] not in _SCHEMAS or not row["name"]:
             raise ListFileError(path, f"bad schema {row['schema']!r} or empty name", line=line)
         yield row
-
-
-def cell_values(cell: str) -> list[str]:
-    """The values of a multi-valued cell ('"Foo; Bar"; Baz' holds two)."""
-    if not cell:
-        return []
-    reader = csv.reader([cell], delimiter=";", skipinitialspace=True)
-    return [clean(v) for v in next(reader, []) if clean(v)]
 
 
 def _values(rows: Iterable[Row], column: str) -> list[str]:

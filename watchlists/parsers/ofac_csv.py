@@ -15,7 +15,7 @@ Strong aliases come from alt.csv; the quoted a.k.a.s inside remarks are the weak
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,7 +223,9 @@ def _extra(row: list[str], title: str, mined: MinedRemarks) -> tuple[tuple[str, 
     return unique([*own, *mined.extra])
 
 
-def _check_orphans(files: OfacFiles, seen: set[str], tables: tuple[dict[str, object], ...]) -> None:
+def _check_orphans(
+    files: OfacFiles, seen: set[str], tables: tuple[Mapping[str, object], ...]
+) -> None:
     for path, table in zip((files.alt, files.addresses, files.comments), tables, strict=True):
         orphans = sorted(set(table) - seen, key=int)
         if path is not None and orphans:

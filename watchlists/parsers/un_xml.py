@@ -178,12 +178,12 @@ def _birth_date(item: ET.Element) -> tuple[PartialDate | None, str]:
 
 
 def _birth_places(element: ET.Element, aliases: list[ET.Element]) -> tuple[str, ...]:
-    places = []
+    places: list[str] = []
     for item in element.findall("INDIVIDUAL_PLACE_OF_BIRTH"):
-        parts = (text_of(item, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY"))
+        parts = [text_of(item, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")]
         places.append(", ".join(p for p in parts if p))
     for alias in aliases:
-        parts = (text_of(alias, "CITY_OF_BIRTH"), text_of(alias, "COUNTRY_OF_BIRTH"))
+        parts = [text_of(alias, "CITY_OF_BIRTH"), text_of(alias, "COUNTRY_OF_BIRTH")]
         places.append(", ".join(p for p in parts if p))
     return unique(p for p in places if p)
 
