@@ -24,6 +24,8 @@ from watchlists.model import Gender, Identifier, IdentifierKind, PartialDate
 # Quoted aliases may contain apostrophes ("a.k.a. 'ABU 'ABDALLAH'"): a name ends at a quote
 # followed by the clause separator or the end of the remarks.
 _ALIAS = re.compile(r"\b([afn])\.k\.a\.,?\s+'(?P<name>.+?)'\s*(?=;|\.?\s*$)")
+# "... Linked To: R D I S.A." ends with an abbreviation whose dot doubles as the full stop.
+_ABBREVIATION_END = re.compile(r"\b[A-Za-z]\.[A-Za-z]\.$")
 _ALT = re.compile(r"^alt\.\s+", re.IGNORECASE)
 _PAREN_TAIL = re.compile(r"\s*\((?P<country>[^()]+)\)\s*$")
 _ISSUED = re.compile(r"\s+(?:issued|expires|expiration date|valid until)\b.*$", re.IGNORECASE)
@@ -179,7 +181,8 @@ def split_clauses(text: str) -> list[str]:
     """`;`-separated clauses, trimmed; the full stop that ends the remarks is dropped
     (only that one: "S.A.S." inside a clause keeps its dots)."""
     body = text.strip()
-    body = body[:-1] if body.endswith(".") and not body.endswith("..") else body
+    if body.endswith(".") and not _ABBREVIATION_END.search(body):
+        body = body[:-1]
     return [c.strip() for c in body.split(";") if c.strip(" .")]
 
 

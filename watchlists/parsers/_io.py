@@ -88,9 +88,15 @@ class CsvShape:
     delimiter: str = ","
 
 
-def csv_rows(path: Path, text: str, shape: CsvShape) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for every non-blank row; a row of the wrong width is an error."""
+def csv_rows(
+    path: Path, text: str, shape: CsvShape, *, first_line: int = 1
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank row; a row of the wrong width is an error.
+
+    `first_line` is the file line `text` starts at, when the caller consumed lines before.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=shape.delimiter, strict=True)
+    offset = first_line - 1
     try:
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -100,11 +106,11 @@ def csv_rows(path: Path, text: str, shape: CsvShape) -> Iterator[tuple[int, list
                     path,
                     f"expected {shape.columns} columns, found {len(row)} "
                     "(truncated or shifted row)",
-                    line=reader.line_num,
+                    line=reader.line_num + offset,
                 )
-            yield reader.line_num, row
+            yield reader.line_num + offset, row
     except csv.Error as exc:
-        raise ListFileError(path, f"malformed CSV: {exc}", line=reader.line_num) from exc
+        raise ListFileError(path, f"malformed CSV: {exc}", line=reader.line_num + offset) from exc
 
 
 def require_header(path: Path, found: list[str], expected: tuple[str, ...]) -> None:

@@ -103,8 +103,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
     """The CSV's first row has 2 cells, not 36: read it apart, then the width-checked rows."""
     first_line, _, rest = text.partition("\n")
     yield 1, first_line.rstrip("\r").split(",")
-    for line, cells in csv_rows(path, rest, CsvShape(len(HEADER))):
-        yield line + 1, cells
+    yield from csv_rows(path, rest, CsvShape(len(HEADER)), first_line=2)
 
 
 def _xlsx_rows(path: Path, data: bytes, limits: Limits) -> Iterator[tuple[int, list[str]]]:
