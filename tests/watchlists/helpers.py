@@ -7,6 +7,10 @@ from pathlib import Path
 from watchlists.catalog import Catalog, catalog_from_entries
 
 HEADER = "id,schema,name,nationalities,birth_dates\n"
+# A catalog YAML with one custom_csv source, "inhouse", read from <catalog folder>/data.
+ONE_SOURCE_CATALOG = (
+    "data_root: data\nsources:\n  - {id: inhouse, format: custom_csv, files: {main: inhouse.csv}}\n"
+)
 
 
 def write_list(folder: Path, name: str, rows: list[str]) -> None:
