@@ -20,9 +20,7 @@ async def run(ctx: DemoContext) -> None:
     ctx.console.print(f"  loaded version {result.info.version} into {deps.store.root}")
     for source in result.info.sources:
         as_of = source.as_of.isoformat() if source.as_of else "?"
-        ctx.console.print(
-            f"  {source.id:<12} {source.party_count:>7,} parties  as of {as_of}  ({source.title})"
-        )
+        ctx.console.print(f"  {source.id:<12} {source.party_count:>7,} parties  as of {as_of}")
     ctx.record(
         "watchlists",
         "ok",
