@@ -62,6 +62,8 @@ class Snapshot:
     created_at: datetime
     sources: tuple[SourceInfo, ...]
     parties: tuple[Party, ...]
+    # Content hashes known in advance (a stored snapshot carries them): party order.
+    known_hashes: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
     _by_id: Mapping[str, Party] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +75,8 @@ class Snapshot:
                 )
             by_id[party.id] = party
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))
+        if self.known_hashes is not None and len(self.known_hashes) != len(self.parties):
+            raise ValueError("known_hashes must hold one hash per party")
 
     def get(self, party_id: str) -> Party | None:
         return self._by_id.get(party_id)
@@ -82,8 +86,14 @@ class Snapshot:
 
     @cached_property
     def content_hashes(self) -> Mapping[str, str]:
-        """party id -> content hash, computed once per snapshot (deltas compare these)."""
-        return MappingProxyType({p.id: p.content_hash() for p in self.parties})
+        """party id -> `Party.content_hash()`, computed once per snapshot (deltas compare these).
+
+        Hashing ~30,000 parties takes seconds; a snapshot loaded from the store brings the
+        hashes computed when it was saved, so a serving process swapping versions does not
+        pay for them.
+        """
+        hashes = self.known_hashes or tuple(p.content_hash() for p in self.parties)
+        return MappingProxyType(dict(zip((p.id for p in self.parties), hashes, strict=True)))
 
     def source(self, source_id: str) -> SourceInfo | None:
         return next((s for s in self.sources if s.id == source_id), None)

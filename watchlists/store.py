@@ -28,10 +28,14 @@ import orjson
 
 from watchlists.codec import bulk_allocation, decode_party, encode_party
 from watchlists.errors import ListFileError
+from watchlists.model import Name, Party, Schema
 from watchlists.snapshot import FileInfo, Snapshot, SourceInfo
 
 FORMAT_NAME = "warden-watchlist-snapshot"
 FORMAT_VERSION = 1
+# Stored content hashes are only reused if `Party.content_hash` still hashes this probe
+# party to the value stored beside them: a change to the model's hashing makes them stale.
+_PROBE = Party("probe:1", Schema.PERSON, (Name("PROBE"),), source="probe", source_id="1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +216,8 @@ def _snapshot_to_wire(snapshot: Snapshot) -> dict[str, Any]:
         "created_at": snapshot.created_at.isoformat(),
         "sources": [_source_to_wire(s) for s in snapshot.sources],
         "parties": [encode_party(p) for p in snapshot.parties],
+        "hash_probe": _PROBE.content_hash(),
+        "hashes": list(snapshot.content_hashes.values()),
     }
 
 
@@ -220,11 +226,13 @@ def _snapshot_from_wire(path: Path, data: dict[str, Any]) -> Snapshot:
         raise ListFileError(path, f"not a {FORMAT_NAME} v{FORMAT_VERSION} file")
     try:
         parties = tuple(decode_party(p) for p in data["parties"])
+        fresh = data.get("hash_probe") == _PROBE.content_hash()
         return Snapshot(
             version=str(data["version"]),
             created_at=datetime.fromisoformat(data["created_at"]),
             sources=tuple(_source_from_wire(s) for s in data["sources"]),
             parties=parties,
+            known_hashes=tuple(data["hashes"]) if fresh and data.get("hashes") else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ListFileError(path, f"malformed snapshot: {exc}") from exc

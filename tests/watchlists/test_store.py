@@ -21,6 +21,7 @@ from watchlists.model import (
     Schema,
 )
 from watchlists.snapshot import Snapshot, build_snapshot
+from watchlists import store as store_module
 from watchlists.store import SnapshotStore
 
 
@@ -120,3 +121,17 @@ def test_a_crash_mid_save_leaves_the_current_version_intact(
     reloaded = store.load_current()
     assert reloaded is not None
     assert reloaded.parties == live.parties
+
+
+def test_stored_content_hashes_are_reused_only_while_hashing_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SnapshotStore(tmp_path / "store")
+    snapshot = _snapshot(tmp_path / "a", ["1,person,A,,", "2,person,B,RU,1970"])
+    store.save(snapshot)
+    loaded = store.load(snapshot.version)
+    assert loaded.known_hashes == tuple(p.content_hash() for p in loaded.parties)
+    assert loaded.content_hashes == snapshot.content_hashes
+    # Pretend the model's hashing changed since the file was written: the hashes are recomputed.
+    monkeypatch.setattr(store_module, "_PROBE", Party("probe:2", Schema.PERSON, (Name("OTHER"),)))
+    assert store.load(snapshot.version).known_hashes is None
