@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.watchlists.helpers import small_catalog
+from watchlists import store as store_module
 from watchlists.codec import decode_party, encode_party
 from watchlists.errors import ListFileError
 from watchlists.model import (
@@ -21,7 +22,6 @@ from watchlists.model import (
     Schema,
 )
 from watchlists.snapshot import Snapshot, build_snapshot
-from watchlists import store as store_module
 from watchlists.store import SnapshotStore
 
 
