@@ -76,5 +76,7 @@ def cell_values(cell: str) -> list[str]:
     ('"Foo; Bar"; Baz' holds two). Used by the EU annexes and the custom CSV format."""
     if not cell or not cell.strip():
         return []
+    if '"' not in cell:  # no quoted value: a plain split gives the same answer, much faster
+        return [value for value in (clean(v) for v in cell.split(";")) if value]
     reader = csv.reader([cell], delimiter=";", skipinitialspace=True)
     return [clean(v) for v in next(reader, []) if clean(v)]

@@ -133,7 +133,10 @@ def read_eu_rows(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Row]:
 
 
 def _values(rows: Iterable[Row], column: str) -> list[str]:
-    return list(unique(v for row in rows for v in cell_values(row[column])))
+    cells = [row[column] for row in rows if row[column]]  # most cells are empty: skip them fast
+    if not cells:
+        return []
+    return list(unique(v for cell in cells for v in cell_values(cell)))
 
 
 def _birth_years(row: Row) -> set[int]:
