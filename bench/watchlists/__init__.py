@@ -16,6 +16,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -27,16 +28,26 @@ from watchlists.store import SnapshotStore
 T = TypeVar("T")
 
 
-def _timed(action: Callable[[], T], runs: int) -> tuple[float, T]:
-    """Median wall time over `runs` runs, and the last result."""
-    times: list[float] = []
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Medians of wall-clock and CPU time: on a shared machine the CPU figure is the stable one."""
+
+    wall: float
+    cpu: float
+
+
+def _timed(action: Callable[[], T], runs: int) -> tuple[Timing, T]:
+    """Median wall and CPU time over `runs` runs, and the last result."""
+    walls: list[float] = []
+    cpus: list[float] = []
     results: list[T] = []
     for _ in range(max(runs, 1)):
         gc.collect()
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         results.append(action())
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), results[-1]
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return Timing(statistics.median(walls), statistics.median(cpus)), results[-1]
 
 
 def _rss_mb() -> float:
@@ -45,30 +56,31 @@ def _rss_mb() -> float:
     return pages * resource.getpagesize() / 1e6
 
 
-def _row(label: str, seconds: float | None, detail: str) -> None:
-    shown = f"{seconds:8.3f}" if seconds is not None else " " * 8
-    print(f"| {label:<34} | {shown} | {detail:<36} |")
+def _row(label: str, timing: Timing | None, detail: str) -> None:
+    wall = f"{timing.wall:8.3f}" if timing else " " * 8
+    cpu = f"{timing.cpu:8.3f}" if timing else " " * 8
+    print(f"| {label:<34} | {wall} | {cpu} | {detail:<36} |")
 
 
 def _per_source(catalog: Catalog, runs: int) -> None:
     for spec in catalog.active:
-        seconds, (_, info) = _timed(partial(parse_source, spec), runs)
-        _row(f"parse {spec.id} ({spec.format})", seconds, f"{info.party_count:,} parties")
+        timing, (_, info) = _timed(partial(parse_source, spec), runs)
+        _row(f"parse {spec.id} ({spec.format})", timing, f"{info.party_count:,} parties")
 
 
 def _store_figures(snapshot: Snapshot, runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="warden-bench-") as folder:
         store = SnapshotStore(Path(folder))
-        save_seconds, _ = _timed(lambda: _fresh_save(store, snapshot), runs)
+        save_timing, _ = _timed(lambda: _fresh_save(store, snapshot), runs)
         size = (store.versions_dir / f"{snapshot.version}.msgpack").stat().st_size
-        _row("store save (msgpack + fsync)", save_seconds, f"{size / 1e6:.1f} MB file")
+        _row("store save (msgpack + fsync)", save_timing, f"{size / 1e6:.1f} MB file")
         before = _rss_mb()
-        load_seconds, loaded = _timed(lambda: store.load(snapshot.version), runs)
-        _row("store load (verify + decode)", load_seconds, f"{len(loaded):,} parties")
-        hash_seconds, _ = _timed(lambda: {p.id: p.content_hash() for p in loaded.parties}, runs)
-        _row("content hashes (all parties)", hash_seconds, "computed once per snapshot")
-        diff_seconds, delta = _timed(lambda: diff(snapshot, loaded), runs)
-        _row("diff (hashes cached)", diff_seconds, f"delta {delta.summary()}")
+        load_timing, loaded = _timed(lambda: store.load(snapshot.version), runs)
+        _row("store load (verify + decode)", load_timing, f"{len(loaded):,} parties")
+        hash_timing, _ = _timed(lambda: {p.id: p.content_hash() for p in loaded.parties}, runs)
+        _row("content hashes (all parties)", hash_timing, "computed once per snapshot")
+        diff_timing, delta = _timed(lambda: diff(snapshot, loaded), runs)
+        _row("diff (hashes cached)", diff_timing, f"delta {delta.summary()}")
         _row("RSS growth of one loaded snapshot", None, f"{_rss_mb() - before:.0f} MB")
 
 
@@ -84,9 +96,9 @@ def main(argv: list[str]) -> int:
     args, _ = parser.parse_known_args(argv)
     catalog = load_catalog()
     load = Path("/proc/loadavg").read_text().split()[0]
-    print(f"data root: {catalog.root}; runs: {args.runs}; medians in seconds; load avg {load}")
-    print(f"| {'step':<34} | {'seconds':>8} | {'detail':<36} |")
-    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 38}|")
+    print(f"data root: {catalog.root}; runs: {args.runs}; medians; load average {load}")
+    print(f"| {'step':<34} | {'wall s':>8} | {'cpu s':>8} | {'detail':<36} |")
+    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 10}|{'-' * 38}|")
     _per_source(catalog, args.runs)
     total, snapshot = _timed(lambda: build_snapshot(catalog), args.runs)
     _row("build snapshot (all sources)", total, f"{len(snapshot):,} parties, v {snapshot.version}")
