@@ -30,7 +30,7 @@ from watchlists.parsers.us_bis_dpl import DplOptions, parse_us_bis_dpl
 
 # Bump when any parser's output changes for the same input: it is part of every snapshot
 # version id, so a parser fix produces a new version (and a delta) even if no file changed.
-PARSERS_VERSION = "1"
+PARSERS_VERSION = "2"
 
 Files = Mapping[str, tuple[Path, ...]]
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from watchlists.countries import to_iso2
 from watchlists.model import Identifier, IdentifierKind, Name, NameQuality
+from watchlists.names import name_variants
 from watchlists.scripts import detect_script
 
 T = TypeVar("T")
@@ -80,3 +81,24 @@ def cell_values(cell: str) -> list[str]:
         return [value for value in (clean(v) for v in cell.split(";")) if value]
     reader = csv.reader([cell], delimiter=";", skipinitialspace=True)
     return [clean(v) for v in next(reader, []) if clean(v)]
+
+
+def names_from_cell(
+    text: str,
+    quality: NameQuality = NameQuality.PRIMARY,
+    *,
+    parts: tuple[str | None, str | None, str | None] | None = None,
+    language: str | None = None,
+) -> tuple[list[Name], str | None]:
+    """The names one cell holds (see `watchlists.names`), and the cell as printed when it had
+    to be split or cleaned of notes (for `Party.extra`), else None.
+
+    Name parts only apply when the cell is one plain name.
+    """
+    printed = clean(text)
+    variants = name_variants(printed)
+    if variants == [printed]:
+        single = make_name(printed, quality, parts=parts, language=language)
+        return ([single] if single else []), None
+    names = [make_name(v, quality, language=language) for v in variants]
+    return [n for n in names if n is not None], printed or None

@@ -37,7 +37,7 @@ from watchlists.parsers._build import (
     cell_values,
     clean,
     identifier_from_text,
-    make_name,
+    names_from_cell,
     unique,
     unique_names,
 )
@@ -168,6 +168,7 @@ def _party_key(schema: str, name: str, rows: list[Row], namesakes: bool) -> str:
 
 def _party(rows: list[Row], key: str, source: str) -> Party:
     first = rows[0]
+    names, printed = _names(rows)
     dates, unparsed_dates = _dates(rows)
     nationalities, unknown = countries_in(_values(rows, "nationality"))
     countries, _ = countries_in(
@@ -176,7 +177,7 @@ def _party(rows: list[Row], key: str, source: str) -> Party:
     return Party(
         id=f"{source}:{key}",
         schema=_SCHEMAS[first["schema"]],
-        names=_names(rows),
+        names=names,
         source=source,
         source_id=key,
         gender=_gender(_values(rows, "gender")),
@@ -191,18 +192,23 @@ def _party(rows: list[Row], key: str, source: str) -> Party:
         listed_on=min((d for d in (parse_day(r["startDate"]) for r in rows) if d), default=None),
         remarks="\n".join(unique(clean(r[c]) for r in rows for c in ("reason", "notes") if r[c]))
         or None,
-        extra=_extra(rows, unknown, unparsed_dates),
+        extra=_extra(rows, unknown, unparsed_dates, printed),
     )
 
 
-def _names(rows: list[Row]) -> tuple[Name, ...]:
-    primary = make_name(rows[0]["name"])
-    strong = [
-        make_name(v, NameQuality.STRONG_ALIAS)
-        for v in (*_values(rows, "alias"), *_values(rows, "previousName"))
-    ]
-    weak = [make_name(v, NameQuality.WEAK_ALIAS) for v in _values(rows, "weakAlias")]
-    return unique_names([primary, *strong, *weak])
+def _names(rows: list[Row]) -> tuple[tuple[Name, ...], list[str]]:
+    """Every name of the entity, and the name cells that had to be split (kept as printed)."""
+    cells = [(rows[0]["name"], NameQuality.PRIMARY)]
+    cells += [(v, NameQuality.STRONG_ALIAS) for v in _values(rows, "alias")]
+    cells += [(v, NameQuality.STRONG_ALIAS) for v in _values(rows, "previousName")]
+    cells += [(v, NameQuality.WEAK_ALIAS) for v in _values(rows, "weakAlias")]
+    names: list[Name] = []
+    printed: list[str] = []
+    for text, quality in cells:
+        found, as_printed = names_from_cell(text, quality)
+        names.extend(found)
+        printed.extend([as_printed] if as_printed else [])
+    return unique_names(names), printed
 
 
 def _dates(rows: list[Row]) -> tuple[tuple[PartialDate, ...], tuple[str, ...]]:
@@ -235,9 +241,13 @@ def _identifiers(rows: list[Row]) -> tuple[Identifier, ...]:
 
 
 def _extra(
-    rows: list[Row], unknown: tuple[str, ...], unparsed_dates: tuple[str, ...]
+    rows: list[Row],
+    unknown: tuple[str, ...],
+    unparsed_dates: tuple[str, ...],
+    printed_names: list[str],
 ) -> tuple[tuple[str, str], ...]:
     pairs = [(c, v) for c in _EXTRA_COLUMNS for v in _values(rows, c)]
+    pairs += [("name_as_printed", v) for v in printed_names]
     pairs += [
         ("eu_reference", f"{r['celex']}/{r['annex']}/{r['recordId']}")
         for r in rows

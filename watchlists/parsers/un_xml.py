@@ -29,7 +29,7 @@ from watchlists.model import (
     Party,
     Schema,
 )
-from watchlists.parsers._build import clean, make_name, unique, unique_names
+from watchlists.parsers._build import clean, names_from_cell, unique, unique_names
 from watchlists.parsers._io import DEFAULT_LIMITS, Limits
 from watchlists.parsers._xml import load_xml, text_of, values_of
 
@@ -79,13 +79,14 @@ def _reference(path: Path, element: ET.Element) -> str:
 
 def _individual(path: Path, element: ET.Element, source: str) -> Party:
     reference = _reference(path, element)
+    names, printed = _names(path, element, "INDIVIDUAL_ALIAS", person=True)
     nationalities, unknown_nationalities = _countries(values_of(element, "NATIONALITY"))
     aliases = element.findall("INDIVIDUAL_ALIAS")
     birth_dates, unparsed_dates = _birth_dates(element, aliases)
     return Party(
         id=f"{source}:{reference}",
         schema=Schema.PERSON,
-        names=_names(path, element, "INDIVIDUAL_ALIAS", person=True),
+        names=names,
         source=source,
         source_id=reference,
         gender=_GENDER.get(text_of(element, "GENDER").lower(), Gender.UNKNOWN),
@@ -101,16 +102,17 @@ def _individual(path: Path, element: ET.Element, source: str) -> Party:
         topics=("sanction",),
         listed_on=parse_day(text_of(element, "LISTED_ON")),
         remarks=text_of(element, "COMMENTS1") or None,
-        extra=_extra(element, unknown_nationalities, unparsed_dates),
+        extra=_extra(element, (*unknown_nationalities,), (*unparsed_dates,), printed),
     )
 
 
 def _entity(path: Path, element: ET.Element, source: str) -> Party:
     reference = _reference(path, element)
+    names, printed = _names(path, element, "ENTITY_ALIAS", person=False)
     return Party(
         id=f"{source}:{reference}",
         schema=Schema.ORGANIZATION,
-        names=_names(path, element, "ENTITY_ALIAS", person=False),
+        names=names,
         source=source,
         source_id=reference,
         countries=_address_countries(element, "ENTITY_ADDRESS"),
@@ -119,11 +121,14 @@ def _entity(path: Path, element: ET.Element, source: str) -> Party:
         topics=("sanction",),
         listed_on=parse_day(text_of(element, "LISTED_ON")),
         remarks=text_of(element, "COMMENTS1") or None,
-        extra=_extra(element, (), ()),
+        extra=_extra(element, (), (), printed),
     )
 
 
-def _names(path: Path, element: ET.Element, alias_tag: str, *, person: bool) -> tuple[Name, ...]:
+def _names(
+    path: Path, element: ET.Element, alias_tag: str, *, person: bool
+) -> tuple[tuple[Name, ...], list[str]]:
+    """Every name of an entry, and the name cells that had to be split (kept as printed)."""
     parts = [
         text_of(element, tag) for tag in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
     ]
@@ -133,17 +138,20 @@ def _names(path: Path, element: ET.Element, alias_tag: str, *, person: bool) -> 
         if person and len(present) > 1
         else None
     )
-    primary = make_name(" ".join(present), parts=split)
-    if primary is None:
+    cells = [(" ".join(present), NameQuality.PRIMARY, split)]
+    cells.append((text_of(element, "NAME_ORIGINAL_SCRIPT"), NameQuality.PRIMARY, None))
+    for alias in element.findall(alias_tag):
+        quality = _QUALITY.get(text_of(alias, "QUALITY").lower(), NameQuality.STRONG_ALIAS)
+        cells.append((text_of(alias, "ALIAS_NAME"), quality, None))
+    names: list[Name] = []
+    printed: list[str] = []
+    for text, quality, name_parts in cells:
+        found, as_printed = names_from_cell(text, quality, parts=name_parts)
+        names.extend(found)
+        printed.extend([as_printed] if as_printed else [])
+    if not present or not names:
         raise ListFileError(path, f"entry {text_of(element, 'REFERENCE_NUMBER')} has no name")
-    original = make_name(text_of(element, "NAME_ORIGINAL_SCRIPT"))
-    aliases = [_alias(a) for a in element.findall(alias_tag)]
-    return unique_names([primary, original, *aliases])
-
-
-def _alias(element: ET.Element) -> Name | None:
-    quality = _QUALITY.get(text_of(element, "QUALITY").lower(), NameQuality.STRONG_ALIAS)
-    return make_name(text_of(element, "ALIAS_NAME"), quality)
+    return unique_names(names), printed
 
 
 def _birth_dates(
@@ -245,9 +253,13 @@ def _document(item: ET.Element) -> Identifier:
 
 
 def _extra(
-    element: ET.Element, unknown: tuple[str, ...], unparsed_dates: tuple[str, ...]
+    element: ET.Element,
+    unknown: tuple[str, ...],
+    unparsed_dates: tuple[str, ...],
+    printed_names: list[str],
 ) -> tuple[tuple[str, str], ...]:
     pairs = [("un_dataid", text_of(element, "DATAID"))]
+    pairs += [("name_as_printed", v) for v in printed_names]
     pairs += [("title", v) for v in values_of(element, "TITLE")]
     pairs += [("position", v) for v in values_of(element, "DESIGNATION")]
     pairs += [("nationality_text", v) for v in unknown]

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from watchlists.dates import parse_us_date
 from watchlists.errors import ListFileError
-from watchlists.model import Address, Party, Schema
-from watchlists.parsers._build import clean, make_name, unique
+from watchlists.model import Address, NameQuality, Party, Schema
+from watchlists.parsers._build import clean, make_name, unique, unique_names
 from watchlists.parsers._io import (
     DEFAULT_LIMITS,
     CsvShape,
@@ -41,6 +41,8 @@ _ORGANIZATION_WORDS = re.compile(
     r"TECHNOLOG(?:Y|IES)|SERVICES|ELECTRONICS|FZE|FZCO|LLP|PLC|JSC|OOO)\b",
     re.IGNORECASE,
 )
+
+_AKA = re.compile(r"\s+A/K/A\s+", re.IGNORECASE)
 
 Row = dict[str, str]
 
@@ -83,14 +85,16 @@ def read_dpl_rows(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Row]:
 
 def _party(key: str, rows: list[Row], source: str) -> Party:
     first = rows[0]
-    name = make_name(first["Name"])
+    # "FUYI SUN A/K/A FRANK SUN": the list writes aliases into the name cell.
+    printed, *aliases = _AKA.split(first["Name"])
+    name = make_name(printed)
     if name is None:  # read_dpl_rows refuses blank names
         raise ValueError("blank name")
     addresses = unique(a for a in (_address(r) for r in rows) if a is not None)
     return Party(
         id=f"{source}:{key}",
         schema=Schema.ORGANIZATION if _ORGANIZATION_WORDS.search(name.full) else Schema.UNKNOWN,
-        names=(name,),
+        names=unique_names([name, *(make_name(a, NameQuality.STRONG_ALIAS) for a in aliases)]),
         source=source,
         source_id=key,
         countries=unique(a.country for a in addresses if a.country),

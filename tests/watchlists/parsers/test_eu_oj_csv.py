@@ -82,14 +82,16 @@ def test_multi_valued_cells_with_quoted_semicolons(tmp_path: Path) -> None:
         tmp_path,
         [
             _row(
-                alias='""Foo; Bar""; Baz',
+                alias='""Foo, Bar; Zed (original script: Фу)""; Baz',
                 birthDate="1.2.1970 or 1971",
                 nationality="Russian; Ukrainian",
             )
         ],
     )
     (party,) = parse_eu_oj_csv([path])
-    assert [n.full for n in party.names] == ["Test Person", "Foo; Bar", "Baz"]
+    # One quoted value, then split into the names it lists (the cell is kept as printed).
+    assert [n.full for n in party.names] == ["Test Person", "Foo, Bar", "Zed", "Фу", "Baz"]
+    assert ("name_as_printed", "Foo, Bar; Zed (original script: Фу)") in party.extra
     assert party.birth_dates == (PartialDate(1970, 2, 1), PartialDate(1971))
     assert party.nationalities == ("RU", "UA")
 

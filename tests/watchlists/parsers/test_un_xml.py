@@ -65,6 +65,19 @@ def test_between_approximately_and_year_only_dates(un_parties: dict[str, Party])
     assert ("birth_date_text", "30-35 years old") in un_parties["LYi.022"].extra
 
 
+def test_name_cells_listing_several_names_are_split(un_parties: dict[str, Party]) -> None:
+    printed = [v for p in un_parties.values() for k, v in p.extra if k == "name_as_printed"]
+    assert len(printed) == 53
+    names = {n.full for p in un_parties.values() for n in p.names}
+    assert {"Azim Adhajani", "Azim Agha-Jani", "Jin Tiesan", "金铁三"} <= names
+    (cagl,) = [
+        p
+        for p in un_parties.values()
+        if "GREAT LAKES BUSINESS COMPANY (GLBC)" in {n.full for n in p.names}
+    ]
+    assert cagl.primary_name.full == "COMPAGNIE AERIENNE DES GRANDS LACS (CAGL)"
+
+
 def test_documents_and_entities(un_parties: dict[str, Party]) -> None:
     hamdan = un_parties["QDi.003"]
     assert [(i.kind.value, i.value, i.country) for i in hamdan.identifiers] == [

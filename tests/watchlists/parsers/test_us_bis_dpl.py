@@ -24,6 +24,11 @@ def test_real_list(lists_dir: Path) -> None:
     person = next(p for p in parties if p.primary_name.full == "AARON ABRAHAM VILLA")
     assert person.schema is Schema.UNKNOWN  # the list never says person or company
     assert person.addresses[0].region == "TX"
+    (sun,) = [p for p in parties if p.primary_name.full == "FUYI SUN"]
+    assert [(n.full, n.quality.value) for n in sun.names] == [
+        ("FUYI SUN", "primary"),
+        ("FRANK SUN", "strong_alias"),
+    ]  # printed as "FUYI SUN A/K/A FRANK SUN"
 
 
 def _write(tmp_path: Path, rows: list[list[str]]) -> Path:
