@@ -45,6 +45,15 @@ AREAS: tuple[Area, ...] = (
         demo="services.diagnostics.demo:run",
         beat="services.diagnostics.beat:schedule",
     ),
+    Area(
+        "watchlists",
+        tasks="workers.tasks.watchlists",
+        tables="watchlists.adapters.tables",
+        cli="watchlists.cli:lists",
+        demo="watchlists.demo:run",
+        beat="watchlists.beat:schedule",
+        settings="watchlists.settings:ListsSettings",
+    ),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.
