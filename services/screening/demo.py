@@ -1,19 +1,22 @@
 """Demo step: screen a handful of applicants through gRPC and print the explained hits.
 
-Lists come from the watchlists registry when the lists area is installed. Without it (the
-registry is being built in parallel), the step loads a small sample of real UN Security Council
-and OFAC entries written out below, and says so.
+Lists: the version the watchlists demo step just stored (the real public lists). Without
+../shared/data, the step installs a small sample of real UN Security Council and OFAC entries
+written out below, and says so.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from warden.common.v1 import party_pb2
 from warden.screening.v1 import screening_pb2, screening_pb2_grpc
 
+from services.common.db import utcnow
 from services.demo import DemoContext
-from services.screening.deps import screening_deps
-from services.screening.ports import StaticLists
+from services.screening.deps import RegistryLists, screening_deps
 from watchlists.model import Gender, Name, NameQuality, PartialDate, Party, Schema
+from watchlists.snapshot import Snapshot
 
 
 def _entry(party_id: str, schema: Schema, *names: str, **fields: object) -> Party:
@@ -90,10 +93,12 @@ def _request(
 
 async def run(ctx: DemoContext) -> None:
     lists = screening_deps(ctx.container).lists
-    if isinstance(lists, StaticLists) and lists.current[1].info.entries == 0:
-        lists.reload(SAMPLE_ENTRIES)
-        count = len(SAMPLE_ENTRIES)
-        ctx.console.print(f"  lists: watchlists registry not installed; {count} sample entries")
+    if isinstance(lists, RegistryLists):
+        # Pick up the version the watchlists step stored; indexing takes seconds, off the loop.
+        await asyncio.to_thread(lists.refresh)
+        if not lists.registry.is_loaded:
+            lists.registry.install(Snapshot("sample", utcnow(), (), SAMPLE_ENTRIES))
+            ctx.console.print(f"  no stored list version: {len(SAMPLE_ENTRIES)} sample entries")
     stub = screening_pb2_grpc.ScreeningServiceStub(ctx.channel)
     flagged = 0
     for reference, kind, name, born in APPLICANTS:

@@ -37,6 +37,12 @@ class ListDelta(Protocol):
     """The parts of `watchlists.snapshot.Delta` re-screening reads."""
 
     @property
+    def old_version(self) -> str | None: ...
+
+    @property
+    def new_version(self) -> str: ...
+
+    @property
     def added(self) -> Sequence[Party]: ...
 
     @property
@@ -104,6 +110,8 @@ class StaticSnapshot:
 class StaticDelta:
     """Added, changed ((old, new) pairs) and removed parties between two snapshots."""
 
+    old_version: str | None
+    new_version: str
     added: tuple[Party, ...]
     changed: tuple[tuple[Party, Party], ...]
     removed: tuple[Party, ...]
@@ -119,7 +127,10 @@ def diff_snapshots(old: ListSnapshot | None, new: ListSnapshot) -> StaticDelta:
             added.append(party)
         elif previous.content_hash() != party.content_hash():
             changed.append((previous, party))
-    return StaticDelta(tuple(added), tuple(changed), tuple(before.values()))
+    old_version = old.version if old is not None else None
+    return StaticDelta(
+        old_version, new.version, tuple(added), tuple(changed), tuple(before.values())
+    )
 
 
 class StaticLists:

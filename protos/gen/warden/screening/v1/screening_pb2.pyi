@@ -571,3 +571,47 @@ class SuppressHitResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SuppressHitResponse: _TypeAlias = SuppressHitResponse  # noqa: Y015
+
+@_typing.final
+class RescreenResult(_message.Message):
+    """Result of a "screening.rescreen" operation: monitored customers re-screened against the
+    entries one list version added or changed.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LIST_VERSION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_VERSION_FIELD_NUMBER: _builtins.int
+    ENTRIES_FIELD_NUMBER: _builtins.int
+    CUSTOMERS_FIELD_NUMBER: _builtins.int
+    ALERTS_FIELD_NUMBER: _builtins.int
+    SUPPRESSED_FIELD_NUMBER: _builtins.int
+    list_version: _builtins.str
+    """The list version whose delta was screened."""
+    previous_version: _builtins.str
+    """The version it replaced (empty for the first version)."""
+    entries: _builtins.int
+    """Entries added or changed by the new version."""
+    customers: _builtins.int
+    """Monitored customers re-screened."""
+    alerts: _builtins.int
+    """New alerts raised (each once: alert keys make a retried run raise nothing twice)."""
+    suppressed: _builtins.int
+    """Matches not raised because an officer had cleared them and neither side changed."""
+    def __init__(
+        self,
+        *,
+        list_version: _builtins.str = ...,
+        previous_version: _builtins.str = ...,
+        entries: _builtins.int = ...,
+        customers: _builtins.int = ...,
+        alerts: _builtins.int = ...,
+        suppressed: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "customers", b"customers", "entries", b"entries", "list_version", b"list_version", "previous_version", b"previous_version", "suppressed", b"suppressed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RescreenResult: _TypeAlias = RescreenResult  # noqa: Y015
