@@ -2,7 +2,7 @@
 
 Run: `.venv/bin/python -m bench screening [--sample=N] [--runs=N] [--skip-accuracy]
 [--skip-speed]`. Data: ../shared/data/watchlists (WARDEN_SHARED_DATA overrides). Lists are read
-by `bench.screening.corpus` until the `watchlists` parsers land on main.
+by the `watchlists` parsers (the shipped catalog, plus the opt-in PEP sample).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bench.screening.accuracy import (
     positives_and_negatives,
     putin_spellings,
 )
-from bench.screening.corpus import load_all, load_un
+from bench.screening.corpus import load_lists
 from bench.screening.speed import speed_tables
 from services.screening.core.index import CandidateIndex
 from services.screening.core.screen import ScreenOptions
@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
         print("../shared/data not found (set WARDEN_SHARED_DATA)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    parties = load_all(data)
+    parties = load_lists(data)
     index = CandidateIndex(parties)
     print(
         f"{len(parties)} parties, {index.name_count} names; loaded and indexed in "
@@ -58,5 +58,5 @@ def _accuracy(
     name_benchmark(eval_dir, index.stats, options.threshold)
     cross_script(eval_dir, index.stats, options.threshold)
     putin_spellings(eval_dir, index, options)
-    un_index = CandidateIndex(list(load_un(data / "watchlists")), index.stats)
+    un_index = CandidateIndex(index.parties_of("un_sc"), index.stats)
     positives_and_negatives(eval_dir, index, un_index, options, sample)

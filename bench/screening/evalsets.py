@@ -7,7 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.screening.corpus import country_code, parse_date
+from watchlists.countries import to_iso2
+from watchlists.dates import parse_partial_date
 from watchlists.model import Gender, Name, Party, Schema
 
 SCHEMAS = {"Person": Schema.PERSON, "Vessel": Schema.VESSEL}
@@ -63,8 +64,8 @@ def person_from_row(row: dict[str, str], party_id: str) -> Party | None:
     name = row["full_name"].strip()
     if not name:
         return None
-    date = parse_date(row.get("date_of_birth") or "")
-    code = country_code(row.get("nationality") or "")
+    date = parse_partial_date(row.get("date_of_birth") or "")
+    code = to_iso2(row.get("nationality") or "")
     gender = {"male": Gender.MALE, "female": Gender.FEMALE}.get(
         row.get("gender") or "", Gender.UNKNOWN
     )

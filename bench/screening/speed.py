@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.screening.corpus import load_all
+from bench.screening.corpus import load_lists
 from bench.screening.evalsets import load_people
 from bench.screening.grpc_speed import grpc_latency
 from services.screening.core.index import CandidateIndex
@@ -79,7 +79,7 @@ def speed_tables(data: Path, parties: list[Party], index: CandidateIndex, runs: 
     builds = []
     for _ in range(runs):
         started = time.perf_counter()
-        loaded = load_all(data)
+        loaded = load_lists(data)
         parsed = time.perf_counter()
         CandidateIndex(loaded)
         builds.append((parsed - started, time.perf_counter() - parsed))
@@ -98,7 +98,7 @@ def speed_tables(data: Path, parties: list[Party], index: CandidateIndex, runs: 
     median = statistics.median
     build = median(b[1] for b in builds)
     print(f"\nSpeed ({len(parties)} parties, {index.name_count} names; medians of {runs} runs)")
-    print(f"  load lists (bench parser)      {median(b[0] for b in builds):7.1f} s")
+    print(f"  parse lists (watchlists)       {median(b[0] for b in builds):7.1f} s")
     print(f"  build index                    {build:7.1f} s   (target: load+build <= 30 s)")
     print(f"  resident memory                {resident_mb():7.0f} MB  (target <= 1500)")
     print(f"  queries                        {len(queries):7d}")

@@ -154,6 +154,10 @@ class CandidateIndex:
     def __len__(self) -> int:
         return len(self.parties)
 
+    def parties_of(self, source: str) -> list[Party]:
+        """The indexed parties of one list source."""
+        return [p.party for p in self.parties if p.party.source == source]
+
     @property
     def name_count(self) -> int:
         return len(self._name_party)
