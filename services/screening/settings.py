@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -11,7 +9,8 @@ from services.screening.core.screen import DEFAULT_CUTOFF, DEFAULT_THRESHOLD
 
 
 class ScreeningSettings(BaseSettings):
-    """Defaults a request may override, and where the lists come from."""
+    """Defaults a request may override. The lists themselves are the watchlists area's
+    (WARDEN_WATCHLISTS_*): screening follows the version it stores as current."""
 
     model_config = SettingsConfigDict(env_prefix="WARDEN_SCREENING_", extra="ignore", frozen=True)
 
@@ -30,9 +29,4 @@ class ScreeningSettings(BaseSettings):
     limit: int = Field(10, ge=1, le=500, description="Default maximum results per screened party.")
     candidates: int = Field(
         30, ge=1, le=1000, description="List names the candidate index hands to the scorer."
-    )
-    catalog: Path | None = Field(
-        None,
-        description="List catalog file for the watchlists registry; empty: the registry default. "
-        "Until lists are loaded, screening answers against an empty list version.",
     )

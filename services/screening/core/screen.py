@@ -176,8 +176,3 @@ def compare_parties(
     if scored is None:  # pragma: no cover - prepare_query guarantees at least one name
         raise InvalidArgument.for_field("entry.names", "no usable name")
     return scored
-
-
-def with_threshold(options: ScreenOptions, threshold: float) -> ScreenOptions:
-    """A copy of the options with another threshold (validated)."""
-    return dataclasses.replace(options, threshold=threshold)
