@@ -95,7 +95,9 @@ def name_benchmark(eval_dir: Path, stats: WordStats, threshold: float) -> dict[s
     for label, keep in subsets:
         ours, baseline = _confusions(scored, keep, threshold)
         count = ours.tp + ours.fp + ours.fn + ours.tn
-        print(f"{label:<22}{count:>5}  {ours.row()}   | {baseline.row()}")
+        has_baseline = baseline.tp + baseline.fp + baseline.fn + baseline.tn > 0
+        shown = baseline.row() if has_baseline else "  (no logic-v2 scores)"
+        print(f"{label:<22}{count:>5}  {ours.row()}   | {shown}")
         figures[label] = ours.f1
     print("threshold sweep on the training split (F1):", end="")
     for candidate in (0.65, 0.7, 0.75, 0.8, 0.85):

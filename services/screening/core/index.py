@@ -11,7 +11,6 @@ built and safe to share between threads.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import itertools
 from array import array
@@ -56,24 +55,15 @@ def name_schema(schema: Schema) -> Schema:
     return Schema.PERSON if schema is Schema.PERSON else Schema.ORGANIZATION
 
 
-def prepare_party(
-    party: Party, stats: WordStats, interned: dict[Word, Word] | None = None
-) -> PreparedParty:
+def prepare_party(party: Party, stats: WordStats) -> PreparedParty:
     """Prepare every usable name of a list entry (unusable ones are skipped, never fatal).
-
-    With `interned`, equal words share one object: less memory, and per-query comparison
-    memos (keyed by object id) hit across entries.
-    """
+    Equal words share one object (see `names._word`)."""
     names = []
     for name in party.names:
         text = clean_text(name.full)
         if not has_letter(text):
             continue
-        prepared = prepare_name(text, name_schema(party.schema), stats, name.quality)
-        if interned is not None:
-            words = tuple(interned.setdefault(w, w) for w in prepared.words)
-            prepared = dataclasses.replace(prepared, words=words)
-        names.append(prepared)
+        names.append(prepare_name(text, name_schema(party.schema), stats, name.quality))
     return PreparedParty(party, tuple(names))
 
 
@@ -133,8 +123,7 @@ class CandidateIndex:
 
     def __init__(self, parties: Sequence[Party], stats: WordStats | None = None) -> None:
         self.stats = stats if stats is not None else corpus_stats(parties)
-        interned: dict[Word, Word] = {}
-        self.parties = tuple(prepare_party(p, self.stats, interned) for p in parties)
+        self.parties = tuple(prepare_party(p, self.stats) for p in parties)
         self._name_party = array("i")
         self._name_slot = array("i")
         builder = _Builder()

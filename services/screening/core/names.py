@@ -264,6 +264,13 @@ def _make_word(
         weight = stats.weight(text)
         if kind is WordKind.PATRONYMIC:
             weight *= 0.6
+    return _word(text, native, script, kind, weight, father)
+
+
+@lru_cache(maxsize=400_000)
+def _word(text: str, native: str, script: str, kind: WordKind, weight: float, father: bool) -> Word:
+    """One shared `Word` per distinct word: equal words of different names (and of queries)
+    are the same object, which saves memory and lets comparison memos key on identity."""
     return Word(
         text=text,
         native=native,
