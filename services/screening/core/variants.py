@@ -26,6 +26,24 @@ def _groups() -> dict[str, frozenset[int]]:
     return {word: frozenset(ids) for word, ids in membership.items()}
 
 
+@lru_cache(maxsize=1)
+def _members() -> dict[int, tuple[str, ...]]:
+    members: dict[int, list[str]] = {}
+    for word, groups in _groups().items():
+        for group in groups:
+            members.setdefault(group, []).append(word)
+    return {group: tuple(words) for group, words in members.items()}
+
+
+@lru_cache(maxsize=4096)
+def variant_spellings(word: str) -> tuple[str, ...]:
+    """Every other word sharing a variant group with `word` ("jon" -> "john", "johann", ...)."""
+    groups = _groups().get(word, _EMPTY)
+    found = {other for group in groups for other in _members()[group]}
+    found.discard(word)
+    return tuple(sorted(found))
+
+
 def variant_groups(word: str) -> frozenset[int]:
     """Ids of the variant groups a romanised word belongs to (empty when unknown)."""
     return _groups().get(word, _EMPTY)
