@@ -1,0 +1,130 @@
+"""Active liveness challenges: a random action sequence, single use, short-lived.
+
+The server picks the actions from a cryptographic random source, so a pre-recorded video
+cannot know them; the nonce binds the client's frames to this challenge; the store lets each
+challenge be redeemed once, so a recorded successful session cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import random
+import secrets
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from services.common.errors import InvalidArgument
+from services.identity.core.reasons import LivenessReason
+
+
+class Action(StrEnum):
+    """What the applicant is asked to do. Directions are the applicant's own left/right."""
+
+    TURN_LEFT = "turn_left"
+    TURN_RIGHT = "turn_right"
+    BLINK = "blink"
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengePolicy:
+    """How many actions a challenge asks for, from which pool, and how long it lives."""
+
+    actions: int = 3
+    pool: tuple[Action, ...] = (Action.TURN_LEFT, Action.TURN_RIGHT, Action.BLINK)
+    time_to_live: timedelta = timedelta(seconds=90)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.actions <= 8 or not self.pool:
+            raise InvalidArgument.for_field("actions", "between 1 and 8, from a non-empty pool")
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """One issued challenge. `redeemed_at` is set by the store on first redemption."""
+
+    challenge_id: str
+    nonce: str
+    actions: tuple[Action, ...]
+    issued_at: datetime
+    expires_at: datetime
+    subject_id: str = ""
+    redeemed_at: datetime | None = None
+
+
+def issue_challenge(
+    policy: ChallengePolicy,
+    now: datetime,
+    subject_id: str = "",
+    rng: random.Random | None = None,
+) -> Challenge:
+    """A fresh challenge: random actions, never the same action twice in a row.
+
+    `rng` defaults to the OS's cryptographic source; tests pass a seeded one.
+    """
+    chooser = rng or random.SystemRandom()
+    actions: list[Action] = []
+    while len(actions) < policy.actions:
+        options = [a for a in policy.pool if not actions or a != actions[-1]] or list(policy.pool)
+        actions.append(chooser.choice(options))
+    return Challenge(
+        challenge_id=secrets.token_hex(16),
+        nonce=secrets.token_urlsafe(24),
+        actions=tuple(actions),
+        issued_at=now,
+        expires_at=now + policy.time_to_live,
+        subject_id=subject_id,
+    )
+
+
+class ChallengeStore(Protocol):
+    """Keeps issued challenges. `redeem` must be atomic: of two concurrent redemptions of
+    one challenge, exactly one gets it back with `redeemed_at` unset before this call."""
+
+    def save(self, challenge: Challenge) -> None: ...
+
+    def redeem(self, challenge_id: str, now: datetime) -> Challenge | None:
+        """The challenge as it was before this call (None if unknown), now marked redeemed."""
+        ...
+
+
+class InMemoryChallengeStore:
+    """The store of tests and of the embedded demo (one process)."""
+
+    def __init__(self) -> None:
+        self._challenges: dict[str, Challenge] = {}
+        self._lock = threading.Lock()
+
+    def save(self, challenge: Challenge) -> None:
+        with self._lock:
+            self._challenges[challenge.challenge_id] = challenge
+
+    def redeem(self, challenge_id: str, now: datetime) -> Challenge | None:
+        with self._lock:
+            found = self._challenges.get(challenge_id)
+            if found is not None and found.redeemed_at is None:
+                self._challenges[challenge_id] = replace(found, redeemed_at=now)
+            return found
+
+
+def redeem_challenge(
+    store: ChallengeStore, challenge_id: str, nonce: str, now: datetime
+) -> Challenge | LivenessReason:
+    """The challenge to verify frames against, or why it cannot be used.
+
+    Redeeming burns the challenge whatever happens next (wrong nonce, expiry, failed
+    liveness): a second attempt needs a new challenge, which makes replay and nonce guessing
+    useless.
+    """
+    found = store.redeem(challenge_id, now)
+    if found is None:
+        return LivenessReason.CHALLENGE_INVALID
+    if found.redeemed_at is not None:
+        return LivenessReason.CHALLENGE_REPLAYED
+    if not hmac.compare_digest(found.nonce.encode(), nonce.encode()):
+        return LivenessReason.CHALLENGE_INVALID
+    if now >= found.expires_at:
+        return LivenessReason.CHALLENGE_EXPIRED
+    return found
