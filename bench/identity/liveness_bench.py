@@ -28,6 +28,7 @@ from services.identity.core.liveness import (
     ChallengePolicy,
     HeuristicPad,
     LivenessFrame,
+    PadThresholds,
     issue_challenge,
 )
 from services.identity.core.liveness.signals import estimate_yaw
@@ -93,7 +94,7 @@ def presentations(faces: Path, seed: int) -> list[Presentation]:
 
 def print_pad_table(judged: list[Presentation]) -> None:
     """BPCER for bona fide, APCER for each attack species, per split, then the score ranges."""
-    print("\nPassive PAD heuristics (thresholds: moire 2.8, print 0.45, glare 0.12)")
+    print(f"\nPassive PAD heuristics ({PadThresholds()})")
     print(f"{'species':>18} {'split':>12} {'n':>4} {'rate':>16}")
     for species in (
         "bona fide",

@@ -34,13 +34,14 @@ class PadScores:
 class PadThresholds:
     """Scores at or above these raise the heuristic's reason.
 
-    Set just above the highest value seen on the 64 bona fide images of the shared faces
-    (moire 2.68, print texture 0.41, glare 0.096): `python -m bench identity --only=pad`
-    prints the distributions and the error rates these give.
+    Set above the highest value seen on the 64 bona fide images of the shared faces (moire
+    2.68, glare 0.096). Print texture moves with the face box (0.38-0.48 on one bona fide
+    photo across detector stages), so its threshold keeps a wide margin and it only adds the
+    coarsest prints; `python -m bench identity --only=pad` prints the rates these give.
     """
 
     moire: float = 2.8
-    print_texture: float = 0.45
+    print_texture: float = 0.6
     glare: float = 0.12
 
 
