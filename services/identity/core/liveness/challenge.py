@@ -43,7 +43,8 @@ class ChallengePolicy:
 
 @dataclass(frozen=True, slots=True)
 class Challenge:
-    """One issued challenge. `redeemed_at` is set by the store on first redemption."""
+    """One issued challenge. `redeemed_at`/`redeemed_by` are set by the store on first
+    redemption; `redeemed_by` names the attempt (an operation id) that used it."""
 
     challenge_id: str
     nonce: str
@@ -52,6 +53,7 @@ class Challenge:
     expires_at: datetime
     subject_id: str = ""
     redeemed_at: datetime | None = None
+    redeemed_by: str = ""
 
 
 def issue_challenge(
@@ -81,12 +83,14 @@ def issue_challenge(
 
 class ChallengeStore(Protocol):
     """Keeps issued challenges. `redeem` must be atomic: of two concurrent redemptions of
-    one challenge, exactly one gets it back with `redeemed_at` unset before this call."""
+    one challenge by different redeemers, exactly one gets it back unredeemed."""
 
     def save(self, challenge: Challenge) -> None: ...
 
-    def redeem(self, challenge_id: str, now: datetime) -> Challenge | None:
-        """The challenge as it was before this call (None if unknown), now marked redeemed."""
+    def redeem(self, challenge_id: str, now: datetime, redeemer: str) -> Challenge | None:
+        """Mark the challenge redeemed by `redeemer` at `now` unless it already is, and return
+        it as stored afterwards (None if unknown). A later call sees the first redeemer and
+        time, so a task redelivered after its worker died recognises its own redemption."""
         ...
 
 
@@ -101,30 +105,33 @@ class InMemoryChallengeStore:
         with self._lock:
             self._challenges[challenge.challenge_id] = challenge
 
-    def redeem(self, challenge_id: str, now: datetime) -> Challenge | None:
+    def redeem(self, challenge_id: str, now: datetime, redeemer: str) -> Challenge | None:
         with self._lock:
             found = self._challenges.get(challenge_id)
             if found is not None and found.redeemed_at is None:
-                self._challenges[challenge_id] = replace(found, redeemed_at=now)
+                found = replace(found, redeemed_at=now, redeemed_by=redeemer)
+                self._challenges[challenge_id] = found
             return found
 
 
 def redeem_challenge(
-    store: ChallengeStore, challenge_id: str, nonce: str, now: datetime
+    store: ChallengeStore, challenge_id: str, nonce: str, now: datetime, redeemer: str
 ) -> Challenge | LivenessReason:
     """The challenge to verify frames against, or why it cannot be used.
 
     Redeeming burns the challenge whatever happens next (wrong nonce, expiry, failed
     liveness): a second attempt needs a new challenge, which makes replay and nonce guessing
-    useless.
+    useless. `redeemer` identifies the attempt (the operation id); only a retry of that same
+    attempt may redeem again.
     """
-    found = store.redeem(challenge_id, now)
+    found = store.redeem(challenge_id, now, redeemer)
     if found is None:
         return LivenessReason.CHALLENGE_INVALID
-    if found.redeemed_at is not None:
+    if found.redeemed_by != redeemer:
         return LivenessReason.CHALLENGE_REPLAYED
     if not hmac.compare_digest(found.nonce.encode(), nonce.encode()):
         return LivenessReason.CHALLENGE_INVALID
-    if now >= found.expires_at:
+    # Judged at the first redemption: a redelivered task must not expire its own challenge.
+    if (found.redeemed_at or now) >= found.expires_at:
         return LivenessReason.CHALLENGE_EXPIRED
     return found

@@ -59,20 +59,33 @@ def test_first_redemption_succeeds_and_replay_fails() -> None:
     store = InMemoryChallengeStore()
     challenge = _issued(store)
 
-    first = redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW)
-    replay = redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW)
+    first = redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW, "op-1")
+    replay = redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW, "op-2")
 
-    assert first == challenge
+    assert isinstance(first, Challenge)
+    assert first.actions == challenge.actions
+    assert first.redeemed_by == "op-1"
     assert replay is LivenessReason.CHALLENGE_REPLAYED
+
+
+def test_the_same_attempt_may_redeem_again_even_after_expiry() -> None:
+    # A task redelivered after its worker was killed must not fail its own challenge.
+    store = InMemoryChallengeStore()
+    challenge = _issued(store)
+    redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW, "op-1")
+    later = challenge.expires_at + timedelta(hours=2)
+    again = redeem_challenge(store, challenge.challenge_id, challenge.nonce, later, "op-1")
+    assert isinstance(again, Challenge)
+    assert again.redeemed_at == NOW
 
 
 def test_wrong_nonce_fails_and_burns_the_challenge() -> None:
     store = InMemoryChallengeStore()
     challenge = _issued(store)
-    assert redeem_challenge(store, challenge.challenge_id, "guess", NOW) is (
+    assert redeem_challenge(store, challenge.challenge_id, "guess", NOW, "op-1") is (
         LivenessReason.CHALLENGE_INVALID
     )
-    assert redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW) is (
+    assert redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW, "op-2") is (
         LivenessReason.CHALLENGE_REPLAYED
     )
 
@@ -81,13 +94,13 @@ def test_expired_challenge_fails() -> None:
     store = InMemoryChallengeStore()
     challenge = _issued(store)
     late = challenge.expires_at
-    assert redeem_challenge(store, challenge.challenge_id, challenge.nonce, late) is (
+    assert redeem_challenge(store, challenge.challenge_id, challenge.nonce, late, "op-1") is (
         LivenessReason.CHALLENGE_EXPIRED
     )
 
 
 def test_unknown_challenge_fails() -> None:
-    assert redeem_challenge(InMemoryChallengeStore(), "nope", "nonce", NOW) is (
+    assert redeem_challenge(InMemoryChallengeStore(), "nope", "nonce", NOW, "op-1") is (
         LivenessReason.CHALLENGE_INVALID
     )
 
@@ -98,11 +111,13 @@ def test_concurrent_redemptions_have_one_winner() -> None:
     barrier = threading.Barrier(8)
     results: list[object] = []
 
-    def redeem() -> None:
+    def redeem(attempt: str) -> None:
         barrier.wait()
-        results.append(redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW))
+        results.append(
+            redeem_challenge(store, challenge.challenge_id, challenge.nonce, NOW, attempt)
+        )
 
-    threads = [threading.Thread(target=redeem) for _ in range(8)]
+    threads = [threading.Thread(target=redeem, args=(f"op-{i}",)) for i in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
