@@ -45,6 +45,15 @@ AREAS: tuple[Area, ...] = (
         demo="services.diagnostics.demo:run",
         beat="services.diagnostics.beat:schedule",
     ),
+    Area(
+        "identity",
+        rpc="services.identity.rpc:build",
+        tasks="workers.tasks.identity",
+        tables="services.identity.adapters.tables",
+        demo="services.identity.demo:run",
+        beat="services.identity.beat:schedule",
+        settings="services.identity.settings:IdentitySettings",
+    ),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.

@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 
 SERVICES_DIR = Path(__file__).resolve().parents[1]
@@ -58,7 +59,20 @@ def current_heads(connection: Connection) -> set[str]:
 
 
 def expected_heads() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    """The revisions alembic_version holds once every branch is at its head.
+
+    A head that another head depends on (common, which every area's first revision
+    `depends_on`) is implied by it, so alembic does not record it separately.
+    """
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    heads = set(script.get_heads())
+    implied = {
+        ancestor.revision
+        for head in heads
+        for ancestor in script.revision_map.iterate_revisions(head, "base")
+        if ancestor.revision != head
+    }
+    return heads - implied
 
 
 def new_revision(url: str, area: str, message: str) -> None:
@@ -67,13 +81,14 @@ def new_revision(url: str, area: str, message: str) -> None:
     A new branch depends on the current head of the common branch (resolved to its revision id,
     so the dependency stays fixed when common moves on).
     """
+    versions = SERVICES_DIR / area / "migrations" / "versions"
+    # Before building the config: its version locations are the folders that exist.
+    versions.mkdir(parents=True, exist_ok=True)
     config = alembic_config(url)
     script = ScriptDirectory.from_config(config)
     if _has_branch(script, area):
         command.revision(config, message, autogenerate=True, head=f"{area}@head")
         return
-    versions = SERVICES_DIR / area / "migrations" / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
     common_head = script.get_revision("common@head")
     command.revision(
         config,
@@ -89,5 +104,5 @@ def new_revision(url: str, area: str, message: str) -> None:
 def _has_branch(script: ScriptDirectory, label: str) -> bool:
     try:
         return bool(script.get_revisions(f"{label}@head"))
-    except RevisionError:
+    except (RevisionError, CommandError):  # alembic wraps an unknown label in CommandError
         return False

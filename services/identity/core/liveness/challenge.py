@@ -52,6 +52,7 @@ class Challenge:
     issued_at: datetime
     expires_at: datetime
     subject_id: str = ""
+    owner: str = ""
     redeemed_at: datetime | None = None
     redeemed_by: str = ""
 
@@ -60,9 +61,11 @@ def issue_challenge(
     policy: ChallengePolicy,
     now: datetime,
     subject_id: str = "",
+    owner: str = "",
     rng: random.Random | None = None,
 ) -> Challenge:
-    """A fresh challenge: random actions, never the same action twice in a row.
+    """A fresh challenge for `owner` (the client) about `subject_id` (the applicant): random
+    actions, never the same action twice in a row.
 
     `rng` defaults to the OS's cryptographic source; tests pass a seeded one.
     """
@@ -78,6 +81,7 @@ def issue_challenge(
         issued_at=now,
         expires_at=now + policy.time_to_live,
         subject_id=subject_id,
+        owner=owner,
     )
 
 
