@@ -83,6 +83,7 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
     probe: Encoding | None = None
     portrait: FaceAnalysis | None = None
+    unusable: str = ""  # why a face could not be compared (the first quality issue)
 
     def timed(self, stage: str, started: float) -> None:
         self.timings[stage] = round((time.perf_counter() - started) * 1000.0, 1)
@@ -161,6 +162,8 @@ def _portrait(run: _Run, pixels: RgbImage, name: str) -> None:
     started = time.perf_counter()
     run.portrait = analyse_face(pixels, DOCUMENT_POLICY, run.deps.face_model())
     run.checks.extend(face_checks(name, run.portrait))
+    if run.portrait.issues:
+        run.unusable = run.unusable or run.portrait.issues[0]
     run.timed(name, started)
 
 
@@ -169,8 +172,10 @@ def _selfie(run: _Run, pixels: RgbImage) -> None:
     started = time.perf_counter()
     selfie = analyse_face(pixels, SELFIE_POLICY, run.deps.face_model())
     run.checks.extend(face_checks("selfie_face", selfie))
-    if selfie.face is not None:
+    if selfie.usable and selfie.face is not None:
         run.probe = selfie.face.encoding
+    elif selfie.issues:
+        run.unusable = run.unusable or selfie.issues[0]
     run.timed("selfie_face", started)
 
 
@@ -217,11 +222,11 @@ def _match(run: _Run) -> FaceComparison | None:
         return None
     settings = run.deps.settings
     thresholds = MatchThresholds(settings.match_threshold, settings.review_threshold)
-    reference = run.portrait.face if run.portrait else None
+    reference = run.portrait.face if run.portrait and run.portrait.usable else None
     comparison = None
     if run.probe is not None and reference is not None:
         comparison = compare_encodings(run.probe, reference.encoding, thresholds)
-    run.checks.append(face_match_check(comparison))
+    run.checks.append(face_match_check(comparison, run.unusable or FaceReason.NO_FACE))
     return comparison
 
 

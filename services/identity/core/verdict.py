@@ -122,10 +122,12 @@ _FACE_ISSUE_DETAIL = {
 }
 
 
-def face_match_check(comparison: FaceComparison | None) -> Check:
-    """The selfie against the reference; UNKNOWN when either image had no face."""
+def face_match_check(comparison: FaceComparison | None, missing: str = FaceReason.NO_FACE) -> Check:
+    """The selfie against the reference. Without a comparison (a face missing, or unusable:
+    blurred, too small, several candidates) it is UNKNOWN with `missing` as the reason, so
+    an unreliable capture asks for a retry instead of declining someone."""
     if comparison is None:
-        return Check("face_match", CheckStatus.UNKNOWN, FaceReason.NO_FACE, "nothing to compare")
+        return Check("face_match", CheckStatus.UNKNOWN, missing, "no usable pair of faces")
     detail = (
         f"distance {comparison.distance:.3f} (match <= {comparison.thresholds.match_at_most:.2f},"
         f" review <= {comparison.thresholds.review_at_most:.2f})"
