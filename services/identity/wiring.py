@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from services.common.alerts import AlertSink
 from services.common.runtime import Container
 from services.identity.adapters.documents import default_document_analyser
 from services.identity.adapters.stores import SqlChallengeStore, SqlImageStore, SqlResultStore
@@ -14,11 +15,14 @@ from services.identity.settings import IdentitySettings
 
 def identity_deps(container: Container) -> IdentityDeps:
     """The area's dependencies, built on first use and shared by servicer and tasks."""
-    return container.area("identity", build_identity_deps)
+    # Read before `area()`: it holds the container's (non-reentrant) lock while building, and
+    # `container.alerts` is itself built through `area()`.
+    alerts = container.alerts
+    return container.area("identity", lambda c: build_identity_deps(c, alerts))
 
 
 def build_identity_deps(
-    container: Container, settings: IdentitySettings | None = None
+    container: Container, alerts: AlertSink, settings: IdentitySettings | None = None
 ) -> IdentityDeps:
     """Adapters over the container's database, queue and key ring; `settings` from the
     environment (WARDEN_IDENTITY_*) unless given (tests)."""
@@ -29,7 +33,7 @@ def build_identity_deps(
         images=SqlImageStore(container.database, container.key_ring),
         challenges=SqlChallengeStore(container.database),
         results=SqlResultStore(container.database),
-        alerts=container.alerts,
+        alerts=alerts,
         key_ring=container.key_ring,
         documents=default_document_analyser(),
         face_model=default_face_model,  # loaded on first use: servers never pay for it
