@@ -234,10 +234,17 @@ def _store_images(command: CheckCommand, owner: str, deps: IdentityDeps) -> dict
             stored[role] = deps.images.get(ref.upload_id, owner)
             continue
         image_id = _image_id(owner, command, role)
-        field = role.replace("frame.", "frames[") + ("].image" if is_frame else "")
+        field = _field_name(command.kind, role)
         limits = _limits(deps.settings, frame=is_frame)
         stored[role] = _ingest(ref.data, image_id, field, owner, deps, limits)
     return stored
+
+
+def _field_name(kind: CheckKind, role: str) -> str:
+    """The request field an image came from, for error messages ("frames[3].image")."""
+    if role.startswith("frame."):
+        return role.replace("frame.", "frames[") + "].image"
+    return "reference" if kind is CheckKind.FACE_MATCH and role == "document" else role
 
 
 def _image_id(owner: str, command: CheckCommand, role: str) -> str:
@@ -254,7 +261,7 @@ def _ingest(
     image = StoredImage(
         id=image_id,
         owner=owner,
-        role=field.split("[")[0].split(".")[0],
+        role=field.split("[")[0],
         sha256=hashlib.sha256(clean).hexdigest(),
         width=decoded.width,
         height=decoded.height,
