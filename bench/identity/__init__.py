@@ -19,7 +19,12 @@ from bench.identity.face_bench import (
     print_throughput,
     score_pairs,
 )
-from bench.identity.liveness_bench import presentations, print_active_table, print_pad_table
+from bench.identity.liveness_bench import (
+    presentations,
+    print_active_table,
+    print_blink_table,
+    print_pad_table,
+)
 
 SECTIONS = ("errors", "latency", "throughput", "pad", "active")
 
@@ -39,6 +44,7 @@ def main(argv: list[str]) -> int:
     if "pad" in chosen:
         print_pad_table(presentations(data / "faces", options.seed))
     if "active" in chosen:
+        print_blink_table(data / "faces")
         print_active_table(data / "faces", sessions_per_person=options.runs, seed=options.seed)
     return 0
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from bench.identity.attacks import Recapture, print_attack, screen_replay
 from bench.identity.data import load
-from bench.identity.sequences import mirrored, session_frames
+from bench.identity.sequences import close_eyes, mirrored, session_frames
 from services.identity.core.face_model import default_face_model
 from services.identity.core.faces import SELFIE_POLICY, detect_faces
 from services.identity.core.images import RgbImage
@@ -28,10 +28,11 @@ from services.identity.core.liveness import (
     ChallengePolicy,
     HeuristicPad,
     LivenessFrame,
+    MotionPolicy,
     PadThresholds,
     issue_challenge,
 )
-from services.identity.core.liveness.signals import estimate_yaw
+from services.identity.core.liveness.signals import estimate_yaw, eye_openness
 
 Attack = Callable[[RgbImage, np.random.Generator, Recapture], RgbImage]
 
@@ -177,3 +178,26 @@ def print_active_table(faces: Path, sessions_per_person: int, seed: int) -> None
     print(f"  genuine sessions rejected (BPCER)          {genuine_failed}/{total}")
     print(f"  still photo held up, accepted (APCER)      {static_passed}/{total}")
     print(f"  face swapped between actions, accepted     {swap_passed}/{total}")
+
+
+def print_blink_table(faces: Path) -> None:
+    """How often painting the eyes shut drops `eye_openness` below the blink threshold."""
+    model = default_face_model()
+    drop = MotionPolicy().blink_drop
+    ratios = []
+    for path in sorted((faces / "people").glob("*/*")):
+        pixels = load(path)
+        found = detect_faces(pixels, SELFIE_POLICY.stages, model)
+        shut = close_eyes(pixels, model)
+        shut_found = detect_faces(shut, SELFIE_POLICY.stages, model)
+        if not found or not shut_found:
+            continue
+        before = eye_openness(pixels, model.landmarks(pixels, found[0].box))
+        after = eye_openness(shut, model.landmarks(shut, shut_found[0].box))
+        ratios.append(after / before if before > 0 else 1.0)
+    caught = sum(r < drop for r in ratios)
+    print(
+        f"\nSynthetic blinks (eyes painted shut) on {len(ratios)} photos: openness fell below "
+        f"{drop:.0%} of the open value in {caught}/{len(ratios)} ({caught / len(ratios):.0%}),"
+        f" median ratio {float(np.median(ratios)):.2f}"
+    )

@@ -53,7 +53,7 @@ def eye_openness(pixels: RgbImage, landmarks: Landmarks5) -> float:
     (horizontal gradient); a closed eye is skin with a lash line, mostly horizontal edges and
     little energy. The value has no absolute meaning: a blink is a dip relative to the same
     person's open-eye baseline in the same session. On the shared faces, synthetically
-    closed eyes drop it below 0.6 of the open value in 94 % of cases.
+    closed eyes (painted shut) drop it below 0.6 of the open value in 61 of 63 photos.
     """
     gray = np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     eyes = (landmarks.image_right_eye, landmarks.image_left_eye)
