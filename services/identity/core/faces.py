@@ -5,7 +5,7 @@ stages only while nothing is found (most images are done after the first, cheap 
 CNN detector is never used (~30 s per image on a CPU). Landmarks and the encoding are computed
 on the full-resolution image, so downscaling costs no accuracy in the descriptor.
 
-Thresholds (see bench/identity and docs/identity/faces-and-liveness.md for the tables): a pair is a MATCH at
+Thresholds (tables: bench/identity, docs/identity/faces-and-liveness.md): a pair is a MATCH at
 distance <= 0.50, REVIEW up to 0.60, MISMATCH beyond. The dlib default of 0.6 accepted 4-5 of
 1853 different-person pairs of the shared labelled set, including two look-alike actors; 0.50
 accepted none while rejecting 7 of 100 same-person pairs, and those go to a human (REVIEW)
