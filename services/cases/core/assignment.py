@@ -34,7 +34,6 @@ MAX_SNOOZE = timedelta(days=90)
 MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
-_WORKABLE = frozenset({CaseStatus.OPEN, CaseStatus.INVESTIGATING})
 
 
 def require_assignee(case: Case, officer: Officer) -> None:
@@ -66,7 +65,7 @@ def claim(case: Case, officer: Officer, now: datetime) -> tuple[CaseEvent, ...]:
 def assign(case: Case, officer: Officer, assignee: Officer, now: datetime) -> tuple[CaseEvent, ...]:
     """Assign or reassign a case to another officer (a reviewer's or MLRO's act)."""
     authorize(officer, Action.CASE_ASSIGN)
-    require_status(case, _WORKABLE | {CaseStatus.PENDING_APPROVAL}, "assign")
+    require_status(case, frozenset(CaseStatus) - {CaseStatus.CLOSED}, "assign")
     if not allowed(assignee, Action.CASE_WORK):
         raise InvalidArgument.for_field("assignee", f"officer {assignee.id} cannot work cases")
     if case.assignee == assignee.id:
@@ -88,13 +87,11 @@ def _hand_to(case: Case, officer: Officer, assignee: str, now: datetime) -> tupl
 
 def release(case: Case, officer: Officer, reason: str, now: datetime) -> tuple[CaseEvent, ...]:
     """Put a case back in its queue: by its assignee, or by a reviewer/MLRO."""
+    require_status(case, frozenset({CaseStatus.INVESTIGATING}), "release")
     if case.assignee != officer.id:
         authorize(officer, Action.CASE_ASSIGN)
     else:
         authorize(officer, Action.CASE_WORK)
-    require_status(case, frozenset({CaseStatus.INVESTIGATING}), "release")
-    if case.assignee is None:
-        raise FailedPrecondition(f"case {case.id} is not assigned")
     batch = EventBatch(case.id, case.version, officer.id, now)
     batch.add(AssigneeChanged(**batch.next(), old_assignee=case.assignee, new_assignee=None))
     batch.add(
@@ -109,8 +106,8 @@ def snooze(
     case: Case, officer: Officer, until: datetime | None, reason: str, now: datetime
 ) -> tuple[CaseEvent, ...]:
     """Hide a case from claim-next until a date (None wakes it). The SLA clock keeps running."""
+    require_status(case, frozenset({CaseStatus.INVESTIGATING}), "snooze")
     require_assignee(case, officer)
-    require_status(case, _WORKABLE, "snooze")
     if until is not None:
         if until.tzinfo is None:
             raise InvalidArgument.for_field("until", "needs a time zone")

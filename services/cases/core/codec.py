@@ -115,3 +115,19 @@ def _decode_scalar(tp: Any, value: object, path: str) -> object:
     if tp in (str, int, bool) and isinstance(value, tp):
         return value
     raise InvalidArgument(f"{path}: expected {getattr(tp, '__name__', tp)}, got {value!r}")
+
+
+def encode_typed(value: object) -> dict[str, object]:
+    """A dataclass as a JSON-ready dict tagged with its class name under "type"."""
+    body = to_jsonable(value)
+    if not isinstance(body, dict):
+        raise TypeError(f"{type(value).__name__} is not a dataclass")
+    return {"type": type(value).__name__, **body}
+
+
+def decode_typed(registry: Mapping[str, type[T]], data: Mapping[str, object]) -> T:
+    """Inverse of `encode_typed` over the classes of `registry` (name -> class)."""
+    cls = registry.get(str(data.get("type")))
+    if cls is None:
+        raise InvalidArgument(f"unknown record type {data.get('type')!r}")
+    return from_jsonable(cls, {k: v for k, v in data.items() if k != "type"})

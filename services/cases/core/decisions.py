@@ -91,8 +91,8 @@ def review_hit(
     case: Case, officer: Officer, alert_key: str, verdict: HitVerdict, rationale: str, now: datetime
 ) -> tuple[CaseEvent, ...]:
     """Record the assignee's verdict on one screening hit (it takes effect with the decision)."""
-    require_assignee(case, officer)
     require_status(case, frozenset({CaseStatus.INVESTIGATING}), "review a hit of")
+    require_assignee(case, officer)
     hit = case.hit(alert_key)
     if hit is None:
         raise InvalidArgument.for_field("alert_key", f"case {case.id} has no hit {alert_key!r}")
@@ -125,8 +125,8 @@ def propose(
     case: Case, officer: Officer, proposal: Proposal, policy: FourEyesPolicy, now: datetime
 ) -> tuple[CaseEvent, ...]:
     """Conclude the investigation: close at once, or wait for a checker per the policy."""
-    require_assignee(case, officer)
     require_status(case, frozenset({CaseStatus.INVESTIGATING}), "decide")
+    require_assignee(case, officer)
     if not proposal.rationale.strip():
         raise InvalidArgument.for_field("rationale", "a decision needs its reasons")
     _check_length(proposal.rationale)

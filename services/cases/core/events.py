@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from services.cases.core.codec import from_jsonable, to_jsonable
+from services.cases.core.codec import decode_typed, encode_typed
 from services.cases.core.model import CaseKind, CaseStatus, Hit, HitVerdict, Outcome, SubjectRef
 from services.cases.core.roles import Role
 from services.common.alerts import AlertSource, Severity
-from services.common.errors import InvalidArgument
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,14 +249,9 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
 
 def event_to_dict(event: CaseEvent) -> dict[str, object]:
     """JSON-ready form of an event, with its type name under "type"."""
-    body = to_jsonable(event)
-    assert isinstance(body, dict)
-    return {"type": type(event).__name__, **body}
+    return encode_typed(event)
 
 
 def event_from_dict(data: dict[str, object]) -> CaseEvent:
     """Inverse of `event_to_dict`; an unknown type or bad field raises InvalidArgument."""
-    cls = EVENT_TYPES.get(str(data.get("type")))
-    if cls is None:
-        raise InvalidArgument(f"unknown case event type {data.get('type')!r}")
-    return from_jsonable(cls, {k: v for k, v in data.items() if k != "type"})
+    return decode_typed(EVENT_TYPES, data)

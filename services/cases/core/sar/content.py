@@ -15,6 +15,8 @@ from services.common.errors import FieldViolation, InvalidArgument
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 MAX_SUBJECTS = 100
+# Drafting leaves this where the MLRO must write; a report still carrying it is not finished.
+NARRATIVE_PLACEHOLDER = "[MLRO to write:"
 MAX_TRANSACTIONS = 5_000
 
 
@@ -23,6 +25,8 @@ def content_violations(content: SarContent, local_currency: str) -> list[FieldVi
     found: list[FieldViolation] = []
     if not content.narrative.strip():
         found.append(FieldViolation("narrative", "describe the suspicious activity"))
+    elif NARRATIVE_PLACEHOLDER in content.narrative:
+        found.append(FieldViolation("narrative", "replace the drafting placeholder with the facts"))
     if not content.subjects:
         found.append(FieldViolation("subjects", "a report needs at least one subject"))
     if len(content.subjects) > MAX_SUBJECTS or len(content.transactions) > MAX_TRANSACTIONS:
