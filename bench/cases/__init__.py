@@ -1,8 +1,8 @@
 """Case management core benchmarks: intake, replay, audit chain, claim order, SAR export.
 
-`python -m bench cases [--quick] [--repeat=N]` generates its own data (seeded), runs each measurement
-`--repeat` times (default 5) and prints the median with the min-max spread. Pure core only: no
-database; the store adapters have their own figures once they exist.
+`python -m bench cases [--quick] [--repeat=N]` generates its own data (seeded), runs each
+measurement N times (default 5) and prints the median with the min-max spread. Pure core only:
+no database; the store adapters have their own figures once they exist.
 """
 
 from __future__ import annotations
