@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
+from services.cases.core.audit import AuditRecord
 from services.cases.core.codec import decode_typed, encode_typed
 from services.cases.core.model import CaseKind, CaseStatus, Hit, HitVerdict, Outcome, SubjectRef
 from services.cases.core.roles import Role
@@ -255,3 +256,19 @@ def event_to_dict(event: CaseEvent) -> dict[str, object]:
 def event_from_dict(data: dict[str, object]) -> CaseEvent:
     """Inverse of `event_to_dict`; an unknown type or bad field raises InvalidArgument."""
     return decode_typed(EVENT_TYPES, data)
+
+
+_HEADER = frozenset({"type", "case_id", "seq", "at", "actor"})
+
+
+def audit_record(event: CaseEvent) -> AuditRecord:
+    """The audit-log record of a case event: the whole event, so the log alone can replay it."""
+    body = event_to_dict(event)
+    details = {k: v for k, v in body.items() if k not in _HEADER}
+    return AuditRecord(
+        at=event.at,
+        actor=event.actor,
+        action=f"case.{type(event).__name__}",
+        target=f"case:{event.case_id}#{event.seq}",
+        details=details,
+    )

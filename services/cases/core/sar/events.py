@@ -6,11 +6,15 @@ trace of a SAR, and the SAR stream is only served to officers who pass `workflow
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+import orjson
+
+from services.cases.core.audit import AuditRecord
 from services.cases.core.codec import decode_typed, encode_typed
 from services.cases.core.events import FieldChange
 from services.cases.core.sar.model import SarContent, SarFormat
@@ -161,3 +165,22 @@ def sar_event_to_dict(event: SarEvent) -> dict[str, object]:
 
 def sar_event_from_dict(data: dict[str, object]) -> SarEvent:
     return decode_typed(SAR_EVENT_TYPES, data)
+
+
+def sar_audit_record(event: SarEvent) -> AuditRecord:
+    """The audit record of a SAR event: its kind and a digest of its content, never the content.
+
+    The audit log is read by auditors, who must not read SARs; the digest still makes the SAR
+    stream tamper-evident (a changed SAR event no longer matches the digest in the chain).
+    """
+    body = orjson.dumps(sar_event_to_dict(event), option=orjson.OPT_SORT_KEYS)
+    details: dict[str, object] = {"event_sha256": hashlib.sha256(body).hexdigest()}
+    if isinstance(event, SarStatusChanged):
+        details["status"] = event.new_status.value
+    return AuditRecord(
+        at=event.at,
+        actor=event.actor,
+        action=f"sar.{type(event).__name__}",
+        target=f"sar:{event.sar_id}#{event.seq}",
+        details=details,
+    )
