@@ -45,6 +45,18 @@ def _audit(
     deps.audit.append([AuditRecord(deps.clock(), actor, action.value, target, details)])
 
 
+def get_officer(actor_id: str, officer_id: str, deps: CaseDeps) -> Officer:
+    """An officer may read their own record (the console does, after a log-in); admins any."""
+    if actor_id != officer_id:
+        _admin(actor_id, deps)
+    return deps.officers.get(officer_id)
+
+
+def list_officers(actor_id: str, deps: CaseDeps) -> tuple[Officer, ...]:
+    _admin(actor_id, deps)
+    return deps.officers.all()
+
+
 def create_officer(actor_id: str, new: NewOfficer, deps: CaseDeps) -> Officer:
     """Add an officer (admins only; the CLI bootstrap identity for the first one)."""
     actor = _admin(actor_id, deps)

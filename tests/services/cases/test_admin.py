@@ -70,3 +70,12 @@ def test_verification_names_the_first_broken_link_and_is_itself_audited() -> Non
     with pytest.raises(PermissionDenied):
         admin.verify_audit("ana", None, m.deps)
     assert len(admin.read_audit("mia", 0, 2, m.deps)) == 2
+
+
+def test_an_officer_reads_their_own_record_and_only_admins_read_others() -> None:
+    m = memory_deps()
+    assert admin.get_officer("ana", "ana", m.deps).roles == frozenset({Role.ANALYST})
+    with pytest.raises(PermissionDenied):
+        admin.get_officer("ana", "rita", m.deps)
+    assert admin.get_officer("ada", "rita", m.deps).id == "rita"
+    assert [o.id for o in admin.list_officers("ada", m.deps)][:2] == ["ada", "alex"]

@@ -156,3 +156,12 @@ def test_the_bundled_schemas_are_the_shared_files(shared_data: Path) -> None:
     }
     for fmt, shared in pairs.items():
         assert SCHEMA_FILES[fmt].read_bytes() == shared.read_bytes()
+
+
+def test_an_oversized_report_is_refused_before_rendering() -> None:
+    many = tuple(replace(CONTENT.transactions[0], reference=f"t{i}") for i in range(1_001))
+    fields = [
+        v.field
+        for v in draft_violations(replace(CONTENT, transactions=many), SarFormat.GOAML, PROFILES)
+    ]
+    assert fields == ["transactions"]
