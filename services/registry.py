@@ -39,6 +39,10 @@ AREAS: tuple[Area, ...] = (
         tables="services.common.tables",
     ),
     Area(
+        "cases",
+        tables="services.cases.adapters.tables",
+    ),
+    Area(
         "diagnostics",
         rpc="services.diagnostics.rpc:build",
         tasks="workers.tasks.diagnostics",

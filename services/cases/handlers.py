@@ -139,7 +139,7 @@ def case_timeline(actor_id: str, case_id: str, deps: CaseDeps) -> tuple[Timeline
 def case_dashboard(actor_id: str, deps: CaseDeps) -> Dashboard:
     authorize(officer_of(actor_id, deps), Action.DASHBOARD_READ)
     page = deps.cases.find(CaseQuery(limit=10**9))
-    return dashboard(page.cases, deps.cases.all_events(), deps.config.queues, deps.clock())
+    return dashboard(page.cases, deps.cases.decision_events(), deps.config.queues, deps.clock())
 
 
 def get_evidence(

@@ -17,7 +17,14 @@ from datetime import datetime
 from typing import Protocol
 
 from services.cases.core.audit import AuditEntry, AuditRecord, ChainAnchor, chain
-from services.cases.core.events import CaseEvent, audit_record
+from services.cases.core.events import (
+    CaseEvent,
+    DecisionApproved,
+    DecisionProposed,
+    DecisionRejected,
+    OutcomeChanged,
+    audit_record,
+)
 from services.cases.core.fold import evolve
 from services.cases.core.intake import IntakeResult, case_key
 from services.cases.core.model import Case, CaseKind, CaseStatus, SubjectRef
@@ -50,6 +57,10 @@ class Change:
 
 
 Decide = Callable[[Case], Change]
+# The events `readmodels.officer_activity` counts: stores may fetch only these for dashboards.
+DECISION_EVENTS: frozenset[type[CaseEvent]] = frozenset(
+    {DecisionProposed, DecisionApproved, DecisionRejected, OutcomeChanged}
+)
 DecideIntake = Callable[[Case | None, bool], IntakeResult]
 
 
@@ -83,7 +94,7 @@ class CaseStore(Protocol):
     def claim_next(self, queues: frozenset[str], now: datetime, decide: Decide) -> Case | None: ...
     def find(self, query: CaseQuery) -> CasePage: ...
     def subject_cases(self, subject: SubjectRef) -> tuple[Case, ...]: ...
-    def all_events(self) -> tuple[CaseEvent, ...]: ...
+    def decision_events(self) -> tuple[CaseEvent, ...]: ...  # what dashboards count
     def other_open_case(self, case: Case) -> bool: ...
 
 
@@ -282,9 +293,11 @@ class InMemoryCaseStore:
         with self._lock:
             return tuple(c for c in self._cases.values() if c.subject == subject)
 
-    def all_events(self) -> tuple[CaseEvent, ...]:
+    def decision_events(self) -> tuple[CaseEvent, ...]:
         with self._lock:
-            return tuple(e for events in self._events.values() for e in events)
+            return tuple(
+                e for events in self._events.values() for e in events if type(e) in DECISION_EVENTS
+            )
 
     def other_open_case(self, case: Case) -> bool:
         with self._lock:

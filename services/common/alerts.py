@@ -148,7 +148,32 @@ def alert_to_dict(alert: Alert) -> dict[str, object]:
         "summary": alert.summary,
         "evidence": dict(alert.evidence),
         "related_subjects": list(alert.related_subjects),
+        "match": _match_to_dict(alert.match),
+        "typology": alert.typology,
     }
+
+
+def _match_to_dict(match: ScreeningMatch | None) -> dict[str, object] | None:
+    if match is None:
+        return None
+    return {
+        "list_entry_id": match.list_entry_id,
+        "entry_hash": match.entry_hash,
+        "subject_hash": match.subject_hash,
+        "score": match.score,
+    }
+
+
+def _match_from_dict(data: object) -> ScreeningMatch | None:
+    if not isinstance(data, Mapping):
+        return None
+    score = data.get("score")
+    return ScreeningMatch(
+        list_entry_id=str(data["list_entry_id"]),
+        entry_hash=str(data["entry_hash"]),
+        subject_hash=str(data["subject_hash"]),
+        score=float(score) if isinstance(score, int | float) else 0.0,
+    )
 
 
 def alert_from_dict(data: Mapping[str, object]) -> Alert:
@@ -165,4 +190,6 @@ def alert_from_dict(data: Mapping[str, object]) -> Alert:
         summary=str(data.get("summary") or ""),
         evidence=dict(evidence) if isinstance(evidence, Mapping) else {},
         related_subjects=tuple(str(s) for s in related) if isinstance(related, list) else (),
+        match=_match_from_dict(data.get("match")),
+        typology=str(data.get("typology") or ""),
     )

@@ -3,8 +3,8 @@
 One generic codec driven by the dataclasses' type hints, so adding a field to an event needs
 no serialiser change. Supported field types: str, int, float, bool, Decimal (as a string, so no
 precision is lost), date, datetime (ISO 8601, must be timezone-aware), StrEnum, Optional,
-tuple[X, ...], frozenset[X] (encoded sorted, so the encoding is canonical), Mapping[str, X] and
-nested dataclasses. Anything else is a programming error and fails loudly.
+tuple[X, ...], tuple[A, B], frozenset[X] (encoded sorted, so the encoding is canonical),
+Mapping[str, X] and nested dataclasses. Anything else is a programming error and fails loudly.
 """
 
 from __future__ import annotations
@@ -81,8 +81,12 @@ def _decode(tp: Any, value: object, path: str) -> object:
     if origin in (tuple, frozenset):
         if not isinstance(value, list):
             raise InvalidArgument(f"{path}: expected a list")
-        item_type = typing.get_args(tp)[0]
-        items = (_decode(item_type, v, f"{path}[]") for v in value)
+        args = typing.get_args(tp)
+        if origin is tuple and args[-1] is not Ellipsis:  # fixed shape: tuple[A, B]
+            if len(args) != len(value):
+                raise InvalidArgument(f"{path}: expected {len(args)} items")
+            return tuple(_decode(a, v, f"{path}[]") for a, v in zip(args, value, strict=True))
+        items = (_decode(args[0], v, f"{path}[]") for v in value)
         return tuple(items) if origin is tuple else frozenset(items)
     return _decode_scalar(tp, value, path)
 
