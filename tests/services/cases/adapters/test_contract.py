@@ -43,7 +43,9 @@ def test_a_full_decision_round_trips_through_the_store(any_deps: Deps) -> None:
     claimed = handlers.claim_next("ana", frozenset({"sanctions"}), deps)
     assert claimed is not None
     clock.advance(minutes=5)
-    handlers.review_hit("ana", case_id, claimed.hits[0].alert_key, HitVerdict.FALSE_POSITIVE, "dob", deps)
+    handlers.review_hit(
+        "ana", case_id, claimed.hits[0].alert_key, HitVerdict.FALSE_POSITIVE, "dob", deps
+    )
     handlers.decide_case("ana", case_id, Outcome.FALSE_POSITIVE, "not the listed person", deps)
     with pytest.raises(PermissionDenied):
         handlers.approve_decision("ana", case_id, "", deps)
@@ -64,7 +66,7 @@ def test_every_write_is_in_the_audit_chain(any_deps: Deps) -> None:
     deps, _ = any_deps
     case_id = handlers.intake(screening_alert(), deps).case_id or ""
     handlers.claim_case("ana", case_id, deps)
-    handlers.comment_case("ana", case_id, "note with ünïcödé and \"quotes\"", deps)
+    handlers.comment_case("ana", case_id, 'note with ünïcödé and "quotes"', deps)
     entries = deps.audit.entries()
     assert len(entries) == len(deps.cases.events(case_id))
     assert verify_chain(deps.audit.iter_entries()).ok
@@ -92,7 +94,9 @@ def test_evidence_bytes_round_trip_by_digest(any_deps: Deps) -> None:
     deps, _ = any_deps
     case_id = handlers.intake(screening_alert(), deps).case_id or ""
     content = bytes(range(256)) * 10
-    meta = handlers.attach_evidence("ana", case_id, handlers.Upload("scan.bin", "application/octet-stream", content), deps)
+    meta = handlers.attach_evidence(
+        "ana", case_id, handlers.Upload("scan.bin", "application/octet-stream", content), deps
+    )
     assert meta.sha256 == hashlib.sha256(content).hexdigest()
     assert handlers.get_evidence("rita", case_id, meta.evidence_id, deps)[1] == content
 
