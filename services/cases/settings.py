@@ -10,6 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.cases.core.sar.export import FiuProfiles
+from services.cases.core.sar.model import SarFormat
 from services.cases.core.sar.profiles import (
     DEMO_FINCEN,
     DEMO_GOAML,
@@ -38,11 +39,18 @@ class CaseSettings(BaseSettings):
         "typology -> activity codes). Empty: the demo profile.",
     )
 
+    sar_formats: tuple[SarFormat, ...] = Field(
+        (SarFormat.GOAML, SarFormat.FINCEN),
+        min_length=1,
+        description="Report formats this deployment files in (goaml, fincen); a SAR must be "
+        "valid in each before it can be submitted for approval.",
+    )
+
     def profiles(self) -> FiuProfiles:
         """The FIU profiles, loaded and checked once; bad configuration stops the process."""
         goaml = _load(self.goaml_profile, GoAmlProfile) if self.goaml_profile else DEMO_GOAML
         fincen = _load(self.fincen_profile, FincenProfile) if self.fincen_profile else DEMO_FINCEN
-        return FiuProfiles(goaml, fincen)
+        return FiuProfiles(goaml, fincen, tuple(self.sar_formats))
 
 
 def _load(path: Path, cls: type[P]) -> P:

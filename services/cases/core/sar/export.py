@@ -27,6 +27,8 @@ class FiuProfiles:
 
     goaml: GoAmlProfile = DEMO_GOAML
     fincen: FincenProfile = DEMO_FINCEN
+    # The formats this deployment files in: a SAR is submitted only once it is valid in each.
+    formats: tuple[SarFormat, ...] = (SarFormat.GOAML, SarFormat.FINCEN)
 
     def local_currency(self, fmt: SarFormat) -> str:
         return self.goaml.currency_code_local if fmt is SarFormat.GOAML else FINCEN_CURRENCY

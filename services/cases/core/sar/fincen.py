@@ -212,9 +212,7 @@ def _suspicious_activity(
 
 
 def _whole_dollars(content: SarContent) -> int:
-    amounts = (
-        t.amount_local if t.amount_local is not None else t.amount for t in content.transactions
-    )
+    amounts = (t.amount_in("USD") for t in content.transactions)
     return math.ceil(sum(amounts, Decimal(0)))
 
 

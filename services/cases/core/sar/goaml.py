@@ -92,7 +92,7 @@ def _transaction(
     sub(node, "date_transaction", sql_datetime(tx.at))
     sub(node, "transmode_code", profile.transmode_code)
     sub(node, "transmode_comment", UNKNOWN)
-    sub(node, "amount_local", money(tx.amount_local if tx.amount_local is not None else tx.amount))
+    sub(node, "amount_local", money(tx.amount_in(profile.currency_code_local)))
     for side, number in (("from", tx.from_account), ("to", tx.to_account)):
         party = sub(node, f"t_{side}")
         sub(party, f"{side}_funds_code", profile.funds_code)

@@ -98,6 +98,12 @@ class SarTransaction:
     # amount_local, FinCEN's US dollars); FX conversion is the bank's, not ours to guess.
     amount_local: Decimal | None = None
 
+    def amount_in(self, currency: str) -> Decimal:
+        """The amount in the FIU's `currency`: as booked if it is that, else `amount_local`."""
+        if self.currency == currency or self.amount_local is None:
+            return self.amount
+        return self.amount_local
+
 
 @dataclass(frozen=True, slots=True)
 class SarContent:

@@ -23,7 +23,7 @@ from services.cases.core.sar.events import (
     SarStatusChanged,
 )
 from services.cases.core.sar.export import FiuProfiles, RenderedReport, draft_violations
-from services.cases.core.sar.model import SarContent, SarFormat
+from services.cases.core.sar.model import SarContent
 from services.common.errors import (
     FailedPrecondition,
     InvalidArgument,
@@ -113,7 +113,9 @@ def submit(report: SarReport, officer: Officer, profiles: FiuProfiles, now: date
     """Ask for approval; the draft must be complete for every format we file in."""
     _require_edit(officer, report)
     _require_status(report, _EDITABLE, "submit")
-    problems = [v for fmt in SarFormat for v in draft_violations(report.content, fmt, profiles)]
+    problems = [
+        v for fmt in profiles.formats for v in draft_violations(report.content, fmt, profiles)
+    ]
     if problems:
         unique = list(dict.fromkeys(problems))
         raise InvalidArgument(

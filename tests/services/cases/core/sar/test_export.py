@@ -40,7 +40,7 @@ def test_goaml_carries_the_case_facts_and_the_fiu_codes() -> None:
         "tx-1",
         "tx-2",
     ]
-    assert root.findtext("transaction/amount_local") == "2586.50"
+    assert root.findtext("transaction/amount_local") == "9500.00"  # booked in AED, the FIU currency
     assert [i.text for i in root.iter("indicator")] == ["ML002"]
     # goAML names are ASCII: transliterated, not dropped
     assert [p.findtext("first_name") for p in root.iter("person")] == ["Zoe"]
