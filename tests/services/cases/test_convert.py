@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 import pytest
@@ -14,7 +15,7 @@ from services.common.errors import InvalidArgument
 from tests.services.cases.core.sar.samples import CONTENT
 from tests.services.cases.factory import ring_alert, screening_alert
 
-TABLES = {
+TABLES: dict[str, Mapping[int, StrEnum]] = {
     "AlertSource": cv.ALERT_SOURCES,
     "SubjectKind": cv.SUBJECT_KINDS,
     "Severity": cv.SEVERITIES,
@@ -67,7 +68,7 @@ def test_sar_content_round_trips() -> None:
 def test_bad_sar_content_names_every_field() -> None:
     message = cv.sar_content_to_proto(CONTENT)
     message.activity_from = "yesterday"
-    message.subjects[0].party_type = 0
+    message.subjects[0].party_type = pb.SAR_PARTY_TYPE_UNSPECIFIED
     message.transactions[1].amount_local = "NaN"
     message.accounts[0].opened = "2024-13-01"
     with pytest.raises(InvalidArgument) as refused:

@@ -27,7 +27,7 @@ class Console:
         return auth(self.token, ("x-warden-on-behalf-of", officer))
 
     def stub(self, channel: grpc.aio.Channel) -> cases_pb2_grpc.CaseServiceAsyncStub:
-        return cases_pb2_grpc.CaseServiceStub(channel)  # type: ignore[return-value]  # aio overload
+        return cases_pb2_grpc.CaseServiceStub(channel)
 
 
 @pytest.fixture

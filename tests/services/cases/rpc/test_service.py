@@ -9,6 +9,7 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2, status_pb2
 from warden.cases.v1 import cases_pb2 as pb
+from warden.common.v1.types_pb2 import PageRequest
 
 from services.cases import handlers, sar_handlers
 from services.cases.convert import alert_to_proto, sar_content_to_proto
@@ -64,15 +65,14 @@ async def test_an_onboarding_client_cannot_reach_anything_but_the_standing(
         clean = await stub.GetSubjectStanding(
             pb.GetSubjectStandingRequest(subject=unknown), metadata=auth(onboarding)
         )
-        for call, request in (
-            (stub.GetSar, pb.GetSarRequest(sar_id=sar_id)),
-            (stub.ListSars, pb.ListSarsRequest()),
-            (stub.ListCases, pb.ListCasesRequest()),
-            (stub.ReadAudit, pb.ReadAuditRequest()),
-        ):
-            with pytest.raises(grpc.aio.AioRpcError) as refused:
-                await call(request, metadata=auth(onboarding, ("x-warden-on-behalf-of", "mia")))
-            assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        as_mlro = auth(onboarding, ("x-warden-on-behalf-of", "mia"))
+        codes = [
+            await _code(stub.GetSar(pb.GetSarRequest(sar_id=sar_id), metadata=as_mlro)),
+            await _code(stub.ListSars(pb.ListSarsRequest(), metadata=as_mlro)),
+            await _code(stub.ListCases(pb.ListCasesRequest(), metadata=as_mlro)),
+            await _code(stub.ReadAudit(pb.ReadAuditRequest(), metadata=as_mlro)),
+        ]
+    assert codes == [grpc.StatusCode.PERMISSION_DENIED] * 4
     # A subject with a filed SAR reads exactly like one that never had a case.
     assert reply.standing == clean.standing == pb.SUBJECT_STANDING_CLEAR
     assert [f.name for f in pb.GetSubjectStandingResponse.DESCRIPTOR.fields] == ["standing"]
@@ -186,9 +186,13 @@ async def test_evidence_and_paging(console: Console) -> None:
     async with console.server.channel() as channel:
         stub = console.stub(channel)
         analyst = console.as_("ana")
-        first = await stub.ListCases(pb.ListCasesRequest(page={"page_size": 2}), metadata=analyst)
+        first = await stub.ListCases(
+            pb.ListCasesRequest(page=PageRequest(page_size=2)), metadata=analyst
+        )
         second = await stub.ListCases(
-            pb.ListCasesRequest(page={"page_size": 2, "page_token": first.page.next_page_token}),
+            pb.ListCasesRequest(
+                page=PageRequest(page_size=2, page_token=first.page.next_page_token)
+            ),
             metadata=analyst,
         )
         case_id = first.cases[0].id
@@ -204,7 +208,9 @@ async def test_evidence_and_paging(console: Console) -> None:
             metadata=console.as_("aud"),
         )
         with pytest.raises(grpc.aio.AioRpcError) as bad_token:
-            await stub.ListCases(pb.ListCasesRequest(page={"page_token": "x"}), metadata=analyst)
+            await stub.ListCases(
+                pb.ListCasesRequest(page=PageRequest(page_token="x")), metadata=analyst
+            )
     assert (len(first.cases), len(second.cases), first.page.total_size) == (2, 1, 3)
     assert second.page.next_page_token == ""
     assert [e.sha256 for e in case.evidence] == [info.info.sha256]
