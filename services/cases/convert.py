@@ -39,7 +39,14 @@ from services.cases.core.sar.model import (
     SarSubject,
     SarTransaction,
 )
-from services.common.alerts import Alert, AlertSource, ScreeningMatch, Severity, SubjectKind
+from services.common.alerts import (
+    Alert,
+    AlertSource,
+    ScreeningMatch,
+    Severity,
+    SubjectKind,
+    Suppression,
+)
 from services.common.errors import FieldViolation, InvalidArgument
 from services.common.rpc.convert import timestamp
 
@@ -131,6 +138,21 @@ def match_to_proto(match: ScreeningMatch) -> pb.ScreeningMatch:
         entry_hash=match.entry_hash,
         subject_hash=match.subject_hash,
         score=match.score,
+    )
+
+
+def suppression_to_proto(s: Suppression) -> pb.Suppression:
+    return pb.Suppression(
+        customer_id=s.customer_id,
+        list_entry_id=s.list_entry_id,
+        customer_hash=s.customer_hash,
+        entry_hash=s.entry_hash,
+    )
+
+
+def suppression_from_proto(message: pb.Suppression) -> Suppression:
+    return Suppression(
+        message.customer_id, message.list_entry_id, message.customer_hash, message.entry_hash
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from services.cases.core import assignment, decisions
 from services.cases.core.assignment import EvidenceMeta
+from services.cases.core.audit import AuditRecord, SecurityAction
 from services.cases.core.decisions import FourEyesPolicy, Proposal, Reopening
 from services.cases.core.events import CaseEvent, EvidenceAttached
 from services.cases.core.intake import IntakeContext, IntakeResult, intake_alert
@@ -43,8 +44,8 @@ from services.cases.ports import (
     SubjectDirectory,
     SuppressionStore,
 )
-from services.common.alerts import Alert, ScreeningMatch
-from services.common.errors import NotFound, PermissionDenied
+from services.common.alerts import Alert, ScreeningMatch, Suppression
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied
 
 MAX_PAGE = 500
 
@@ -103,6 +104,29 @@ def subject_standing(subject: SubjectRef, deps: CaseDeps) -> SubjectStanding:
 def is_suppressed(customer_id: str, match: ScreeningMatch, deps: CaseDeps) -> bool:
     """Screening's question before it raises a hit."""
     return deps.suppressions.is_suppressed(customer_id, match)
+
+
+def list_suppressions(actor_id: str, customer_id: str, deps: CaseDeps) -> tuple[Suppression, ...]:
+    """The active false-positive clearances of a customer (the case page shows them)."""
+    authorize(officer_of(actor_id, deps), Action.CASE_READ)
+    return deps.suppressions.for_customer(customer_id)
+
+
+def revoke_suppression(
+    actor_id: str, suppression: Suppression, reason: str, deps: CaseDeps
+) -> None:
+    """Undo a clearance (e.g. new adverse information): screening raises the pair again."""
+    officer = officer_of(actor_id, deps)
+    authorize(officer, Action.SUPPRESSION_REVOKE)
+    if not reason.strip():
+        raise InvalidArgument.for_field("reason", "say why the clearance no longer holds")
+    now = deps.clock()
+    deps.suppressions.revoke(suppression, now, officer.id)
+    target = f"suppression:{suppression.customer_id}/{suppression.list_entry_id}"
+    record = AuditRecord(
+        now, officer.id, SecurityAction.SUPPRESSION_REVOKED.value, target, {"reason": reason}
+    )
+    deps.audit.append([record])
 
 
 # ------------------------------------------------------------------------------ reading

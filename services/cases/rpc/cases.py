@@ -43,6 +43,23 @@ class CaseRpc(RpcBase):
         suppressed = await self.run(handlers.is_suppressed, request.customer_id, match, self.deps)
         return pb.CheckSuppressionResponse(suppressed=suppressed)
 
+    async def ListSuppressions(
+        self, request: pb.ListSuppressionsRequest, context: Context
+    ) -> pb.ListSuppressionsResponse:
+        found = await self.run(
+            handlers.list_suppressions, self.actor(), request.customer_id, self.deps
+        )
+        return pb.ListSuppressionsResponse(suppressions=[cv.suppression_to_proto(s) for s in found])
+
+    async def RevokeSuppression(
+        self, request: pb.RevokeSuppressionRequest, context: Context
+    ) -> pb.RevokeSuppressionResponse:
+        suppression = cv.suppression_from_proto(request.suppression)
+        await self.run(
+            handlers.revoke_suppression, self.actor(), suppression, request.reason, self.deps
+        )
+        return pb.RevokeSuppressionResponse()
+
     async def ListCases(
         self, request: pb.ListCasesRequest, context: Context
     ) -> pb.ListCasesResponse:

@@ -155,3 +155,24 @@ def test_reopen_is_refused_while_another_case_is_open_for_the_subject() -> None:
     assert second.opened
     with pytest.raises(Exception, match="another case is open"):
         handlers.reopen_case("rita", first, "new information", m.deps)
+
+
+def test_a_revoked_suppression_lets_screening_raise_the_pair_again() -> None:
+    m = memory_deps()
+    case_id = handlers.intake(screening_alert(), m.deps).case_id or ""
+    handlers.claim_case("ana", case_id, m.deps)
+    hit = m.cases.get(case_id).hits[0].alert_key
+    handlers.review_hit("ana", case_id, hit, HitVerdict.FALSE_POSITIVE, "other person", m.deps)
+    handlers.decide_case("ana", case_id, Outcome.FALSE_POSITIVE, "cleared", m.deps)
+    handlers.approve_decision("rita", case_id, "", m.deps)
+    (cleared,) = handlers.list_suppressions("aud", "cust-1", m.deps)
+    with pytest.raises(PermissionDenied):
+        handlers.revoke_suppression("ana", cleared, "adverse media", m.deps)
+    handlers.revoke_suppression("mia", cleared, "adverse media", m.deps)
+    match = screening_alert().match
+    assert match is not None
+    assert not handlers.is_suppressed("cust-1", match, m.deps)
+    assert handlers.list_suppressions("aud", "cust-1", m.deps) == ()
+    assert m.audit.entries()[-1].action == "security.suppression_revoked"
+    with pytest.raises(NotFound):
+        handlers.revoke_suppression("mia", cleared, "again", m.deps)

@@ -18,7 +18,7 @@ from google.protobuf.message import Message
 from warden.cases.v1 import cases_pb2 as pb
 
 from services.cases import handlers, sar_handlers
-from services.cases.convert import sar_content_to_proto
+from services.cases.convert import sar_content_to_proto, suppression_to_proto
 from services.cases.core.model import HitVerdict, Outcome
 from services.cases.core.roles import Role
 from services.cases.core.sar.model import SarFormat
@@ -79,6 +79,14 @@ def _sar(deps: CaseDeps, *, submitted: bool = False, approved: bool = False) -> 
     return sar_id
 
 
+def _suppression(deps: CaseDeps) -> pb.RevokeSuppressionRequest:
+    case = deps.cases.get(_closed(deps))
+    (cleared,) = deps.suppressions.for_customer(case.subject.id)
+    return pb.RevokeSuppressionRequest(
+        suppression=suppression_to_proto(cleared), reason="new media"
+    )
+
+
 def _snooze(deps: CaseDeps, who: str) -> pb.SnoozeCaseRequest:
     request = pb.SnoozeCaseRequest(case_id=_held_by(deps, who), reason="awaiting documents")
     request.until.FromDatetime(deps.clock() + timedelta(days=2))
@@ -111,6 +119,8 @@ class Rpc:
 
 RPCS = [
     Rpc("ListCases", "ARMU", lambda d, w: pb.ListCasesRequest()),
+    Rpc("ListSuppressions", "ARMU", lambda d, w: pb.ListSuppressionsRequest(customer_id="cust-1")),
+    Rpc("RevokeSuppression", "RM", lambda d, w: _suppression(d)),
     Rpc("GetCase", "ARMU", lambda d, w: pb.GetCaseRequest(case_id=_case(d))),
     Rpc("GetTimeline", "ARMU", lambda d, w: pb.GetTimelineRequest(case_id=_case(d))),
     Rpc("GetEvidence", "ARMU", lambda d, w: _evidence(d)),

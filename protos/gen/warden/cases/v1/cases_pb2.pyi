@@ -1695,6 +1695,131 @@ class CheckSuppressionResponse(_message.Message):
 Global___CheckSuppressionResponse: _TypeAlias = CheckSuppressionResponse  # noqa: Y015
 
 @_typing.final
+class Suppression(_message.Message):
+    """A false positive cleared under four eyes, for exactly these content hashes."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    LIST_ENTRY_ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_HASH_FIELD_NUMBER: _builtins.int
+    ENTRY_HASH_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    """Customer id."""
+    list_entry_id: _builtins.str
+    """List entry id."""
+    customer_hash: _builtins.str
+    """Customer record hash the clearance holds for."""
+    entry_hash: _builtins.str
+    """List entry hash the clearance holds for."""
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        list_entry_id: _builtins.str = ...,
+        customer_hash: _builtins.str = ...,
+        entry_hash: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_hash", b"customer_hash", "customer_id", b"customer_id", "entry_hash", b"entry_hash", "list_entry_id", b"list_entry_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Suppression: _TypeAlias = Suppression  # noqa: Y015
+
+@_typing.final
+class ListSuppressionsRequest(_message.Message):
+    """Request for CaseService.ListSuppressions."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    """Customer id."""
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSuppressionsRequest: _TypeAlias = ListSuppressionsRequest  # noqa: Y015
+
+@_typing.final
+class ListSuppressionsResponse(_message.Message):
+    """Response of CaseService.ListSuppressions."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUPPRESSIONS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def suppressions(self) -> _containers.RepeatedCompositeFieldContainer[Global___Suppression]:
+        """Active clearances."""
+
+    def __init__(
+        self,
+        *,
+        suppressions: _abc.Iterable[Global___Suppression] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["suppressions", b"suppressions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSuppressionsResponse: _TypeAlias = ListSuppressionsResponse  # noqa: Y015
+
+@_typing.final
+class RevokeSuppressionRequest(_message.Message):
+    """Request for CaseService.RevokeSuppression."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUPPRESSION_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    reason: _builtins.str
+    """Why it no longer holds."""
+    @_builtins.property
+    def suppression(self) -> Global___Suppression:
+        """The clearance to revoke."""
+
+    def __init__(
+        self,
+        *,
+        suppression: Global___Suppression | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["suppression", b"suppression"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["reason", b"reason", "suppression", b"suppression"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevokeSuppressionRequest: _TypeAlias = RevokeSuppressionRequest  # noqa: Y015
+
+@_typing.final
+class RevokeSuppressionResponse(_message.Message):
+    """Response of CaseService.RevokeSuppression."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevokeSuppressionResponse: _TypeAlias = RevokeSuppressionResponse  # noqa: Y015
+
+@_typing.final
 class ListCasesRequest(_message.Message):
     """Request for CaseService.ListCases; every filter is optional."""
 

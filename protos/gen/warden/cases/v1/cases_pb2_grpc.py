@@ -57,6 +57,16 @@ class CaseServiceStub:
                 request_serializer=warden_dot_cases_dot_v1_dot_cases__pb2.CheckSuppressionRequest.SerializeToString,
                 response_deserializer=warden_dot_cases_dot_v1_dot_cases__pb2.CheckSuppressionResponse.FromString,
                 _registered_method=True)
+        self.ListSuppressions = channel.unary_unary(
+                '/warden.cases.v1.CaseService/ListSuppressions',
+                request_serializer=warden_dot_cases_dot_v1_dot_cases__pb2.ListSuppressionsRequest.SerializeToString,
+                response_deserializer=warden_dot_cases_dot_v1_dot_cases__pb2.ListSuppressionsResponse.FromString,
+                _registered_method=True)
+        self.RevokeSuppression = channel.unary_unary(
+                '/warden.cases.v1.CaseService/RevokeSuppression',
+                request_serializer=warden_dot_cases_dot_v1_dot_cases__pb2.RevokeSuppressionRequest.SerializeToString,
+                response_deserializer=warden_dot_cases_dot_v1_dot_cases__pb2.RevokeSuppressionResponse.FromString,
+                _registered_method=True)
         self.ListCases = channel.unary_unary(
                 '/warden.cases.v1.CaseService/ListCases',
                 request_serializer=warden_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.SerializeToString,
@@ -279,6 +289,20 @@ class CaseServiceServicer:
     def CheckSuppression(self, request, context):
         """Whether screening must stay silent about a (customer, list entry) pair cleared as a false
         positive under four eyes, for exactly these content hashes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSuppressions(self, request, context):
+        """The active false-positive clearances of a customer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeSuppression(self, request, context):
+        """Revokes a clearance (reviewer or MLRO): screening raises the pair again. Audited.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -571,6 +595,16 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     request_deserializer=warden_dot_cases_dot_v1_dot_cases__pb2.CheckSuppressionRequest.FromString,
                     response_serializer=warden_dot_cases_dot_v1_dot_cases__pb2.CheckSuppressionResponse.SerializeToString,
             ),
+            'ListSuppressions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSuppressions,
+                    request_deserializer=warden_dot_cases_dot_v1_dot_cases__pb2.ListSuppressionsRequest.FromString,
+                    response_serializer=warden_dot_cases_dot_v1_dot_cases__pb2.ListSuppressionsResponse.SerializeToString,
+            ),
+            'RevokeSuppression': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeSuppression,
+                    request_deserializer=warden_dot_cases_dot_v1_dot_cases__pb2.RevokeSuppressionRequest.FromString,
+                    response_serializer=warden_dot_cases_dot_v1_dot_cases__pb2.RevokeSuppressionResponse.SerializeToString,
+            ),
             'ListCases': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCases,
                     request_deserializer=warden_dot_cases_dot_v1_dot_cases__pb2.ListCasesRequest.FromString,
@@ -851,6 +885,60 @@ class CaseService:
             '/warden.cases.v1.CaseService/CheckSuppression',
             warden_dot_cases_dot_v1_dot_cases__pb2.CheckSuppressionRequest.SerializeToString,
             warden_dot_cases_dot_v1_dot_cases__pb2.CheckSuppressionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSuppressions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.cases.v1.CaseService/ListSuppressions',
+            warden_dot_cases_dot_v1_dot_cases__pb2.ListSuppressionsRequest.SerializeToString,
+            warden_dot_cases_dot_v1_dot_cases__pb2.ListSuppressionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeSuppression(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.cases.v1.CaseService/RevokeSuppression',
+            warden_dot_cases_dot_v1_dot_cases__pb2.RevokeSuppressionRequest.SerializeToString,
+            warden_dot_cases_dot_v1_dot_cases__pb2.RevokeSuppressionResponse.FromString,
             options,
             channel_credentials,
             insecure,

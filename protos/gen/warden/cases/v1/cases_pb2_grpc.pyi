@@ -53,6 +53,10 @@ class CaseServiceStub:
     """Whether screening must stay silent about a (customer, list entry) pair cleared as a false
     positive under four eyes, for exactly these content hashes.
     """
+    ListSuppressions: _grpc.UnaryUnaryMultiCallable[_cases_pb2.ListSuppressionsRequest, _cases_pb2.ListSuppressionsResponse]
+    """The active false-positive clearances of a customer."""
+    RevokeSuppression: _grpc.UnaryUnaryMultiCallable[_cases_pb2.RevokeSuppressionRequest, _cases_pb2.RevokeSuppressionResponse]
+    """Revokes a clearance (reviewer or MLRO): screening raises the pair again. Audited."""
     ListCases: _grpc.UnaryUnaryMultiCallable[_cases_pb2.ListCasesRequest, _cases_pb2.ListCasesResponse]
     """Lists cases with filters (queue, status, kind, severity, SLA, assignee, subject), in
     claim-next order, with their SLA state and age.
@@ -161,6 +165,10 @@ class CaseServiceAsyncStub(CaseServiceStub):
     """Whether screening must stay silent about a (customer, list entry) pair cleared as a false
     positive under four eyes, for exactly these content hashes.
     """
+    ListSuppressions: _aio.UnaryUnaryMultiCallable[_cases_pb2.ListSuppressionsRequest, _cases_pb2.ListSuppressionsResponse]  # type: ignore[assignment]
+    """The active false-positive clearances of a customer."""
+    RevokeSuppression: _aio.UnaryUnaryMultiCallable[_cases_pb2.RevokeSuppressionRequest, _cases_pb2.RevokeSuppressionResponse]  # type: ignore[assignment]
+    """Revokes a clearance (reviewer or MLRO): screening raises the pair again. Audited."""
     ListCases: _aio.UnaryUnaryMultiCallable[_cases_pb2.ListCasesRequest, _cases_pb2.ListCasesResponse]  # type: ignore[assignment]
     """Lists cases with filters (queue, status, kind, severity, SLA, assignee, subject), in
     claim-next order, with their SLA state and age.
@@ -284,6 +292,22 @@ class CaseServiceServicer(metaclass=_abc_1.ABCMeta):
         """Whether screening must stay silent about a (customer, list entry) pair cleared as a false
         positive under four eyes, for exactly these content hashes.
         """
+
+    @_abc_1.abstractmethod
+    def ListSuppressions(
+        self,
+        request: _cases_pb2.ListSuppressionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_cases_pb2.ListSuppressionsResponse, _abc.Awaitable[_cases_pb2.ListSuppressionsResponse]]:
+        """The active false-positive clearances of a customer."""
+
+    @_abc_1.abstractmethod
+    def RevokeSuppression(
+        self,
+        request: _cases_pb2.RevokeSuppressionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_cases_pb2.RevokeSuppressionResponse, _abc.Awaitable[_cases_pb2.RevokeSuppressionResponse]]:
+        """Revokes a clearance (reviewer or MLRO): screening raises the pair again. Audited."""
 
     @_abc_1.abstractmethod
     def ListCases(
