@@ -1,21 +1,24 @@
 """Case management core benchmarks: intake, replay, audit chain, claim order, SAR export.
 
-`python -m bench cases [--quick] [--repeat=N]` generates its own data (seeded), runs each
-measurement N times (default 5) and prints the median with the min-max spread. Pure core only:
-no database; the store adapters have their own figures once they exist.
+`python -m bench cases [--quick] [--repeat=N] [--sql] [--postgres]` generates its own data
+(seeded), runs each measurement N times (default 5) and prints the median with the min-max
+spread. The pure core always; `--sql` adds the SQL store on a temporary SQLite file and
+`--postgres` on a private PostgreSQL database (WARDEN_TEST_POSTGRES_URL, dropped afterwards).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import os
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+from bench.cases.data import T0
+from bench.cases.data import alerts as make_alerts
 from services.cases.core.audit import AuditEntry, AuditRecord, chain, verify_chain
 from services.cases.core.events import CaseEvent
 from services.cases.core.fold import evolve, replay
@@ -33,9 +36,7 @@ from services.cases.core.sar.model import (
     SarTransaction,
 )
 from services.cases.core.sar.schemas import load_schema
-from services.common.alerts import Alert, AlertSource, ScreeningMatch, Severity, SubjectKind
-
-T0 = datetime(2025, 1, 1, tzinfo=UTC)
+from services.common.alerts import Alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,23 +47,6 @@ class Sizes:
     open_cases: int
     sar_transactions: int
     repeat: int
-
-
-def _alerts(sizes: Sizes, rng: random.Random) -> list[Alert]:
-    severities = list(Severity)
-    return [
-        Alert(
-            key=f"screening:c{rng.randrange(sizes.subjects)}:ofac:{i}",
-            source=AlertSource.SCREENING_HIT,
-            subject_kind=SubjectKind.CUSTOMER,
-            subject_id=f"c{rng.randrange(sizes.subjects)}",
-            severity=rng.choice(severities),
-            title=f"hit {i}",
-            raised_at=T0 + timedelta(seconds=i),
-            match=ScreeningMatch(f"ofac_sdn:{i}", "e" * 64, "c" * 64, 0.9),
-        )
-        for i in range(sizes.alerts)
-    ]
 
 
 def bench_intake(alerts: list[Alert]) -> tuple[int, dict[str, Case]]:
@@ -153,13 +137,14 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench cases")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sql", action="store_true", help="also the SQL store on SQLite")
+    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
     sizes = Sizes(
         20_000 // scale, 5_000 // scale, 50_000 // scale, 20_000 // scale, 500 // scale, args.repeat
     )
-    rng = random.Random(7)
-    alerts = _alerts(sizes, rng)
+    alerts = make_alerts(sizes.alerts, sizes.subjects)
     stream = _stream(alerts[: 2_000 // scale])
     entries = bench_audit(sizes.audit_entries)
     cases = list(bench_intake(alerts)[1].values())
@@ -215,4 +200,24 @@ def main(argv: list[str]) -> int:
     for fmt in SarFormat:
         times = _timed(lambda fmt=fmt: render_report(sar, fmt, profiles, meta), sizes.repeat)  # type: ignore[misc]
         print(_row(f"SAR render+validate {fmt.value} (txs)", sizes.sar_transactions, "txs", times))
+    if args.sql or args.postgres:
+        _sql_rows(args, scale)
     return 0
+
+
+def _sql_rows(args: argparse.Namespace, scale: int) -> None:
+    from bench.cases import sql
+
+    backends = [("sqlite", sql.sqlite_database)] if args.sql else []
+    if args.postgres:
+        url = os.environ.get(
+            "WARDEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
+        backends.append(("postgres", lambda: sql.postgres_database(url)))
+    for name, opener in backends:
+        runs: list[list[tuple[str, int, float]]] = []
+        for _ in range(max(1, min(args.repeat, 3))):  # each run on a fresh database
+            with opener() as database:
+                runs.append(sql.measure(database, 2_000 // scale, 500 // scale))
+        for i, (label, size, _) in enumerate(runs[0]):
+            print(_row(f"[{name}] {label}", size, "items", [run[i][2] for run in runs]))
