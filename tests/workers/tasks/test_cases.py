@@ -27,24 +27,25 @@ def worker(container: Container) -> Iterator[Container]:
     deps.reset()
 
 
-def _wait_for(container: Container, count: int) -> int:
-    found = 0
+def _recorded_keys(container: Container, expected: int) -> list[str]:
+    """The alert keys recorded on cases, once `expected` are (or after ~5 s)."""
+    keys: list[str] = []
     for _ in range(100):
-        found = case_deps(container).cases.find(CaseQuery()).total
-        if found >= count:
+        found = case_deps(container).cases.find(CaseQuery()).cases
+        keys = sorted(key for case in found for key in case.alert_keys)
+        if len(keys) >= expected:
             break
         time.sleep(0.05)
-    return found
+    return keys
 
 
 def test_alerts_sent_to_the_queue_become_cases(worker: Container) -> None:
     assert route_for("cases.intake_alert") == "cases"
     for alert in (screening_alert(1), screening_alert(2), ring_alert(), screening_alert(1)):
         worker.alerts.raise_alert(alert)
-    assert _wait_for(worker, 2) == 2
-    cases = case_deps(worker).cases
-    keys = sorted(key for case in cases.find(CaseQuery()).cases for key in case.alert_keys)
+    keys = _recorded_keys(worker, 3)
     assert keys == sorted([screening_alert(1).key, screening_alert(2).key, ring_alert().key])
+    assert case_deps(worker).cases.find(CaseQuery()).total == 2  # the two hits share one case
 
 
 def test_a_redelivered_task_has_no_second_effect(container: Container) -> None:
