@@ -62,7 +62,6 @@ def claim_all(
     return work
 
 
-@pytest.mark.slow
 def test_claim_next_never_gives_one_case_to_two_officers(database: Database) -> None:
     deps = sql_deps(database, Clock())
     for n in range(CASES):
@@ -84,7 +83,6 @@ def test_claim_next_never_gives_one_case_to_two_officers(database: Database) -> 
     assert verify_chain(deps.audit.iter_entries()).ok  # the chain held under concurrent writes
 
 
-@pytest.mark.slow
 def test_concurrent_alerts_about_one_subject_make_one_case(database: Database) -> None:
     deps = sql_deps(database, Clock())
     results: list[str] = []

@@ -27,8 +27,6 @@ from tests.services.cases.core.sar.samples import CONTENT
 from tests.services.cases.factory import screening_alert
 from tests.services.cases.rpc.conftest import Console
 
-pytestmark = pytest.mark.slow
-
 # The officer who plays each role; none of them is a maker of the prepared decisions and SARs.
 PLAYER = {
     Role.ANALYST: "alex",
