@@ -45,6 +45,15 @@ AREAS: tuple[Area, ...] = (
         demo="services.diagnostics.demo:run",
         beat="services.diagnostics.beat:schedule",
     ),
+    Area(
+        "watchlists",
+        tasks="workers.tasks.watchlists",
+        tables="watchlists.adapters.tables",
+        cli="watchlists.cli:lists",
+        demo="watchlists.demo:run",
+        beat="watchlists.beat:schedule",
+        settings="watchlists.settings:ListsSettings",
+    ),
     # Case management runs its demo step after the producers above have raised their alerts.
     Area(
         "cases",
