@@ -1,11 +1,11 @@
-"""Identity benchmark (faces and liveness): `python -m bench identity [--only=SECTION ...]`.
+"""Identity benchmark (faces and liveness): `python -m bench identity [--only SECTION ...]`.
 
 Sections: errors (FMR/FNMR per threshold and the EER on pairs_reference.csv), latency
-(selfie-vs-document p50 in one process), throughput (matches/s with N worker processes), pad
-(passive heuristics APCER/BPCER), active (challenge-response on synthetic sessions).
-Options (one token each, `--name=value`: bench/__main__ passes only dash-words on):
---runs=N (default 3), --pairs=N (default 20), --workers=1,2, --seed=N.
-Everything is generated or read from ../shared/data; nothing is downloaded.
+(selfie-vs-document p50 in one process, wall and CPU time), throughput (matches/s with N
+worker processes), pad (passive heuristics APCER/BPCER), active (synthetic blinks and
+challenge-response sessions). Options: --runs N (default 3), --pairs N (default 20),
+--workers 1,2, --seed N. Everything is generated or read from ../shared/data; nothing is
+downloaded.
 """
 
 from __future__ import annotations
