@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -165,7 +166,11 @@ class DlibFaceModel:
 @functools.cache
 def default_face_model() -> DlibFaceModel:
     """The process-wide dlib model (~30 MB, ~0.5 s to load): built on first use, then shared."""
-    import face_recognition_models as models
+    with warnings.catch_warnings():
+        # face_recognition_models 0.3.0 imports pkg_resources, which warns it is deprecated;
+        # this runs once per process (cached), before any request thread uses warnings.
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+        import face_recognition_models as models
 
     return DlibFaceModel(
         models.pose_predictor_five_point_model_location(),
