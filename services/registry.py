@@ -54,6 +54,15 @@ AREAS: tuple[Area, ...] = (
         beat="watchlists.beat:schedule",
         settings="watchlists.settings:ListsSettings",
     ),
+    Area(
+        "identity",
+        rpc="services.identity.rpc:build",
+        tasks="workers.tasks.identity",
+        tables="services.identity.adapters.tables",
+        demo="services.identity.demo:run",
+        beat="services.identity.beat:schedule",
+        settings="services.identity.settings:IdentitySettings",
+    ),
     # Case management runs its demo step after the producers above have raised their alerts.
     Area(
         "cases",
