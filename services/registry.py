@@ -62,6 +62,28 @@ AREAS: tuple[Area, ...] = (
         demo="services.screening.demo:run",
         settings="services.screening.settings:ScreeningSettings",
     ),
+    Area(
+        "identity",
+        rpc="services.identity.rpc:build",
+        tasks="workers.tasks.identity",
+        tables="services.identity.adapters.tables",
+        demo="services.identity.demo:run",
+        beat="services.identity.beat:schedule",
+        settings="services.identity.settings:IdentitySettings",
+    ),
+    # Case management runs its demo step after the producers above have raised their alerts.
+    Area(
+        "cases",
+        rpc="services.cases.rpc:build",
+        tasks="workers.tasks.cases",
+        tables="services.cases.adapters.tables",
+        cli="services.cases.cli:group",
+        demo="services.cases.demo:run",
+        settings="services.cases.settings:CaseSettings",
+    ),
+    # `warden audit verify`: the audit chain is case management's, but operators expect the
+    # command at the top level (the brief names it so).
+    Area("audit", cli="services.cases.cli:audit"),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.
