@@ -63,6 +63,19 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+# --- in-process broker ------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _empty_memory_broker() -> Iterator[None]:
+    """kombu's memory:// transport keeps its queues in class-level state shared by every app in
+    the process: a message one test enqueued with no worker running would otherwise be consumed
+    by the next test's embedded worker. (Production embedded mode has one app per process.)"""
+    from kombu.transport import memory
+
+    memory.Channel.queues.clear()
+    yield
+    memory.Channel.queues.clear()
+
+
 # --- databases ------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
