@@ -1,0 +1,160 @@
+"""Customer PII at rest: envelope encryption with one data key per customer.
+
+    vault = PiiVault(container.key_ring, SqlDataKeyStore(db))     # Phase B wiring
+    token = vault.seal(customer_id, "personal", json_bytes)
+    vault.open(customer_id, "personal", token)
+    vault.shred(customer_id)        # crypto-shredding: every token of the customer is now noise
+
+Why envelopes: each customer's fields are encrypted (AES-256-GCM) under the customer's own
+random data key; only that 32-byte key is encrypted ("wrapped") by the runtime's `KeyRing`.
+- Crypto-shredding a customer is deleting one small row, the wrapped key. Every copy of the
+  customer's ciphertext, in any table, backup or replica, becomes unreadable at once, which a
+  DELETE of the data rows alone cannot promise for backups.
+- Rotating the ring's master key re-wraps the data keys (32 bytes each) instead of
+  re-encrypting every field: `rewrap_all()` after prepending a new key to
+  WARDEN_ENCRYPTION_KEYS; once it reports nothing left under the old key id, the old key can be
+  removed from the ring. See docs/onboarding/README.md, "Key rotation".
+Each ciphertext is bound to "<customer>:<field>" (AES-GCM associated data), and each wrapped key
+to its customer, so a value or a key copied to another row fails to decrypt instead of leaking.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.common.crypto import KeyRing
+from services.common.errors import FailedPrecondition
+
+_DATA_KEY_BYTES = 32
+_DATA_KEY_ID = "dk1"
+
+
+class CustomerShredded(FailedPrecondition):
+    """The customer's data key is gone: their personal data no longer exists."""
+
+    reason = "CUSTOMER_SHREDDED"
+
+
+class KeyWrapper(Protocol):
+    """What the vault needs from the master key ring (`services.common.crypto.KeyRing`)."""
+
+    @property
+    def active_key_id(self) -> str: ...
+    def encrypt(self, plaintext: bytes, context: str) -> bytes: ...
+    def decrypt(self, token: bytes, context: str) -> bytes: ...
+    def rotate(self, token: bytes, context: str) -> bytes: ...
+    def key_id_of(self, token: bytes) -> str: ...
+
+
+class DataKeyStore(Protocol):
+    """Wrapped data keys by customer id. `add` keeps the first key stored (concurrent first
+    writes for one customer must agree on one key) and returns the one that is stored."""
+
+    def get(self, customer_id: str) -> bytes | None: ...
+    def add(self, customer_id: str, wrapped: bytes) -> bytes: ...
+    def replace(self, customer_id: str, old: bytes, new: bytes) -> bool: ...
+    def delete(self, customer_id: str) -> bool: ...
+    def customer_ids(self) -> Iterator[str]: ...
+
+
+class InMemoryDataKeyStore:
+    """The `DataKeyStore` contract in a dict (thread-safe), for tests and benchmarks."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, customer_id: str) -> bytes | None:
+        return self.keys.get(customer_id)
+
+    def add(self, customer_id: str, wrapped: bytes) -> bytes:
+        with self._lock:
+            return self.keys.setdefault(customer_id, wrapped)
+
+    def replace(self, customer_id: str, old: bytes, new: bytes) -> bool:
+        with self._lock:
+            if self.keys.get(customer_id) != old:
+                return False
+            self.keys[customer_id] = new
+            return True
+
+    def delete(self, customer_id: str) -> bool:
+        with self._lock:
+            return self.keys.pop(customer_id, None) is not None
+
+    def customer_ids(self) -> Iterator[str]:
+        return iter(sorted(self.keys))
+
+
+@dataclass(frozen=True, slots=True)
+class RewrapReport:
+    rewrapped: int
+    already_current: int
+
+
+def _key_context(customer_id: str) -> str:
+    return f"onboarding:customer:{customer_id}:data-key"
+
+
+def _field_context(customer_id: str, field: str) -> str:
+    return f"onboarding:customer:{customer_id}:{field}"
+
+
+class PiiVault:
+    """Seals and opens a customer's fields under their data key; shreds; re-wraps."""
+
+    def __init__(self, ring: KeyWrapper, keys: DataKeyStore) -> None:
+        self.ring = ring
+        self.keys = keys
+
+    def seal(self, customer_id: str, field: str, plaintext: bytes) -> bytes:
+        """Encrypt `plaintext` for the customer (creating their data key on first use)."""
+        return self._data_key(customer_id, create=True).encrypt(
+            plaintext, _field_context(customer_id, field)
+        )
+
+    def open(self, customer_id: str, field: str, token: bytes) -> bytes:
+        """Decrypt; `CustomerShredded` once the customer's key was destroyed."""
+        return self._data_key(customer_id, create=False).decrypt(
+            token, _field_context(customer_id, field)
+        )
+
+    def shred(self, customer_id: str) -> bool:
+        """Destroy the customer's data key (True if there was one): irreversible."""
+        return self.keys.delete(customer_id)
+
+    def rewrap(self, customer_id: str) -> bool:
+        """Re-wrap the customer's data key under the ring's active key; True if it changed."""
+        wrapped = self.keys.get(customer_id)
+        if wrapped is None or self.ring.key_id_of(wrapped) == self.ring.active_key_id:
+            return False
+        rewrapped = self.ring.rotate(wrapped, _key_context(customer_id))
+        return self.keys.replace(customer_id, wrapped, rewrapped)
+
+    def rewrap_all(self) -> RewrapReport:
+        """Re-wrap every data key still under an older ring key (the rotation job)."""
+        changed = unchanged = 0
+        for customer_id in self.keys.customer_ids():
+            if self.rewrap(customer_id):
+                changed += 1
+            else:
+                unchanged += 1
+        return RewrapReport(changed, unchanged)
+
+    def _data_key(self, customer_id: str, *, create: bool) -> KeyRing:
+        wrapped = self.keys.get(customer_id)
+        if wrapped is None:
+            if not create:
+                raise CustomerShredded(f"customer {customer_id} has no data key (shredded)")
+            fresh = self.ring.encrypt(
+                secrets.token_bytes(_DATA_KEY_BYTES), _key_context(customer_id)
+            )
+            wrapped = self.keys.add(customer_id, fresh)
+        key = self.ring.decrypt(wrapped, _key_context(customer_id))
+        # The customer's key as a one-key ring: the same authenticated layout as every PII
+        # ciphertext in Warden (version, key id, nonce, AES-GCM with the context as AAD).
+        return KeyRing(((_DATA_KEY_ID, key),))
