@@ -99,10 +99,11 @@ class Condition:
     none_of: frozenset[str] = frozenset()
 
     def holds(self, signals: Signals) -> bool:
+        present = signals.keys()
         return (
-            all(name in signals for name in self.all_of)
-            and (not self.any_of or any(name in signals for name in self.any_of))
-            and not any(name in signals for name in self.none_of)
+            self.all_of.issubset(present)
+            and (not self.any_of or not self.any_of.isdisjoint(present))
+            and self.none_of.isdisjoint(present)
         )
 
     @property
