@@ -45,6 +45,16 @@ AREAS: tuple[Area, ...] = (
         demo="services.diagnostics.demo:run",
         beat="services.diagnostics.beat:schedule",
     ),
+    Area(
+        "onboarding",
+        rpc="services.onboarding.rpc:build",
+        tasks="workers.tasks.onboarding",
+        tables="services.onboarding.adapters.tables",
+        cli="services.onboarding.cli:group",
+        demo="services.onboarding.demo:run",
+        beat="services.onboarding.beat:schedule",
+        settings="services.onboarding.settings:OnboardingSettings",
+    ),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.

@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 
 SERVICES_DIR = Path(__file__).resolve().parents[1]
@@ -89,5 +90,5 @@ def new_revision(url: str, area: str, message: str) -> None:
 def _has_branch(script: ScriptDirectory, label: str) -> bool:
     try:
         return bool(script.get_revisions(f"{label}@head"))
-    except RevisionError:
+    except (RevisionError, CommandError):  # alembic wraps an unknown label in CommandError
         return False

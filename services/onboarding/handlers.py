@@ -1,4 +1,9 @@
-"""Onboarding use cases: plain functions `verb_noun(command, deps)` shared by RPC and tasks."""
+"""Customer use cases after onboarding: reviews, accounts, holds, exits, re-rating, retention.
+
+Plain functions `verb_noun(command, deps)`, shared by the gRPC servicer, the Celery tasks and
+the CLI. (The Evaluate flow lives in `evaluation.py`.) Every change an officer or the
+retention job makes to a customer is audited; audit details carry ids, dates and codes only.
+"""
 
 from __future__ import annotations
 
@@ -6,143 +11,124 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from services.onboarding.core.customer import CustomerRecord, mark_shredded
-from services.onboarding.core.retention import (
-    Exempted,
-    PurgeCandidate,
-    PurgePlan,
-    RetentionPolicy,
-    plan_purge,
-    retained_customer,
-)
+from services.common.alerts import AlertSink
+from services.common.errors import FailedPrecondition, InvalidArgument
+from services.onboarding.core import customer as lifecycle
+from services.onboarding.core.alerts import rerating_alert
+from services.onboarding.core.customer import CustomerRecord, CustomerStatus, LegalHold
+from services.onboarding.core.policy import Policy
+from services.onboarding.core.rerating import customers_in_ring, rerate_customer
+from services.onboarding.core.retention import RetentionPolicy
+from services.onboarding.core.risk import RingInvolvement, RiskEvent
 from services.onboarding.pii import PiiVault
 from services.onboarding.ports import (
+    ApplicationStore,
     AuditEvent,
     AuditTrail,
     CustomerStore,
-    EvidenceStore,
     OpenCaseLookup,
 )
 
-RETENTION_ACTOR = "system:retention"
-
 
 @dataclass(frozen=True, slots=True)
-class RetentionDeps:
+class CustomerDeps:
     customers: CustomerStore
+    applications: ApplicationStore
     open_cases: OpenCaseLookup
     vault: PiiVault
-    evidence: EvidenceStore
     audit: AuditTrail
-    policy: RetentionPolicy
+    alerts: AlertSink
+    policy: Policy
+    retention: RetentionPolicy
     clock: Callable[[], datetime]
 
 
-@dataclass(frozen=True, slots=True)
-class PurgeCommand:
-    """Purge what is past retention on `today`; `dry_run` only reports (and audits the run)."""
-
-    today: date
-    dry_run: bool = True
-    actor: str = RETENTION_ACTOR
+def _audit(
+    deps: CustomerDeps, actor: str, action: str, record: CustomerRecord, **details: object
+) -> None:
+    deps.audit.append(AuditEvent(deps.clock(), actor, action, f"customer:{record.id}", details))
 
 
 @dataclass(frozen=True, slots=True)
-class PurgeReport:
-    as_of: date
-    dry_run: bool
-    purged: tuple[str, ...]  # record ids purged (or that would be, in a dry run)
-    exempted: tuple[tuple[str, str], ...]  # (record id, reason)
-    skipped: tuple[str, ...] = ()  # became exempt between planning and purging
+class ResolveReview:
+    customer_id: str
+    approve: bool
+    reason: str
 
 
-def purge_expired(command: PurgeCommand, deps: RetentionDeps) -> PurgeReport:
-    """Crypto-shred every customer record past retention, except those under legal hold or
-    linked to an open case; audit every purge (and every dry run) before it happens."""
-    plan = _plan(command.today, deps)
-    if command.dry_run:
-        _audit_run(command, deps, plan, "retention.purge_dry_run")
-        return _report(command, plan, tuple(c.record.record_id for c in plan.due))
-    purged: list[str] = []
-    skipped: list[str] = []
-    for candidate in plan.due:
-        (purged if _purge_one(candidate, command, deps) else skipped).append(
-            candidate.record.record_id
+def resolve_review(command: ResolveReview, actor: str, deps: CustomerDeps) -> CustomerRecord:
+    """An officer's conclusion on a PENDING application (after the cases it opened)."""
+    if not command.reason.strip() or len(command.reason) > 2000:
+        raise InvalidArgument.for_field("reason", "must be 1..2000 characters")
+    record = lifecycle.resolve_review(
+        deps.customers.get(command.customer_id), command.approve, deps.clock()
+    )
+    deps.customers.put(record)
+    _audit(deps, actor, "onboarding.review_resolved", record, status=record.status.value)
+    return record
+
+
+def link_account(customer_id: str, account_id: str, deps: CustomerDeps) -> CustomerRecord:
+    """Link a transaction-graph account to the customer (idempotent)."""
+    record = deps.customers.get(customer_id)
+    if record.status is not CustomerStatus.ACTIVE:
+        raise FailedPrecondition(f"customer {customer_id} is {record.status.value}, not active")
+    linked = lifecycle.link_account(record, account_id)
+    if linked != record:
+        deps.customers.put(linked)
+    return linked
+
+
+def set_legal_hold(
+    customer_id: str, reference: str | None, actor: str, deps: CustomerDeps
+) -> CustomerRecord:
+    """Place a legal hold (reference given) or release it (None)."""
+    record = deps.customers.get(customer_id)
+    if reference is None:
+        updated = lifecycle.release_legal_hold(record)
+        _audit(deps, actor, "onboarding.legal_hold_released", updated)
+    else:
+        if not reference.strip() or len(reference) > 200:
+            raise InvalidArgument.for_field("reference", "must be 1..200 characters")
+        updated = lifecycle.place_legal_hold(record, LegalHold(reference, actor, deps.clock()))
+        _audit(deps, actor, "onboarding.legal_hold_placed", updated, reference=reference)
+    deps.customers.put(updated)
+    return updated
+
+
+def end_relationship(customer_id: str, on: date, actor: str, deps: CustomerDeps) -> CustomerRecord:
+    """The relationship ended on `on`: the retention clock starts."""
+    record = lifecycle.end_relationship(deps.customers.get(customer_id), on)
+    deps.customers.put(record)
+    _audit(deps, actor, "onboarding.relationship_ended", record, ended_on=on.isoformat())
+    return record
+
+
+def rerate_customers(
+    customer_ids: tuple[str, ...], event: RiskEvent, deps: CustomerDeps
+) -> tuple[str, ...]:
+    """Re-rate each customer with the event; raise an alert for each whose level rose.
+
+    Shredded or unknown customers are skipped. Returns the ids whose rating changed.
+    """
+    changed = []
+    for customer_id in customer_ids:
+        record = deps.customers.get(customer_id)
+        if record.shredded or record.risk_inputs is None:
+            continue
+        result = rerate_customer(
+            record.risk_inputs, record.rating, event, deps.policy, deps.clock()
         )
-    _audit_run(command, deps, plan, "retention.purge_run")
-    return _report(command, plan, tuple(purged), tuple(skipped))
+        if result.applied:
+            deps.customers.put(lifecycle.record_rerating(record, result))
+            changed.append(customer_id)
+        alert = rerating_alert(customer_id, result, event.key)
+        if alert is not None:
+            deps.alerts.raise_alert(alert)
+    return tuple(changed)
 
 
-def _plan(today: date, deps: RetentionDeps) -> PurgePlan:
-    records = [r for r in (retained_customer(c) for c in deps.customers.all()) if r is not None]
-    subjects = frozenset().union(*(r.subjects for r in records))
-    return plan_purge(records, deps.policy, deps.open_cases.open_subjects(subjects), today)
-
-
-def _purge_one(candidate: PurgeCandidate, command: PurgeCommand, deps: RetentionDeps) -> bool:
-    # Re-read right before shredding: a case or hold placed since planning must win.
-    customer = deps.customers.get(candidate.record.record_id)
-    current = retained_customer(customer)
-    if current is None or current.legal_hold or deps.open_cases.open_subjects(current.subjects):
-        return False
-    # Audit first: if shredding then fails, the log shows an attempt, never a silent purge.
-    deps.audit.append(_purge_event(candidate, customer, command, deps.clock()))
-    deps.vault.shred(customer.id)
-    deps.evidence.delete_for(customer.application_id)
-    deps.customers.put(mark_shredded(customer, deps.clock()))
-    return True
-
-
-def _purge_event(
-    candidate: PurgeCandidate, customer: CustomerRecord, command: PurgeCommand, at: datetime
-) -> AuditEvent:
-    record = candidate.record
-    return AuditEvent(
-        at=at,
-        actor=command.actor,
-        action="retention.purge",
-        target=f"customer:{customer.id}",
-        details={
-            "record_type": record.record_type.value,
-            "clock_started_on": record.clock_started_on.isoformat()
-            if record.clock_started_on
-            else None,
-            "due_on": candidate.due_on.isoformat(),
-            "method": "crypto_shred",
-        },
-    )
-
-
-def _audit_run(command: PurgeCommand, deps: RetentionDeps, plan: PurgePlan, action: str) -> None:
-    deps.audit.append(
-        AuditEvent(
-            at=deps.clock(),
-            actor=command.actor,
-            action=action,
-            target="retention",
-            details={
-                "as_of": plan.as_of.isoformat(),
-                "due": [c.record.record_id for c in plan.due],
-                "exempted": [_exemption_detail(e) for e in plan.exempted],
-            },
-        )
-    )
-
-
-def _exemption_detail(exempted: Exempted) -> dict[str, str]:
-    return {"record": exempted.record.record_id, "reason": exempted.reason.value}
-
-
-def _report(
-    command: PurgeCommand,
-    plan: PurgePlan,
-    purged: tuple[str, ...],
-    skipped: tuple[str, ...] = (),
-) -> PurgeReport:
-    return PurgeReport(
-        as_of=plan.as_of,
-        dry_run=command.dry_run,
-        purged=purged,
-        exempted=tuple((e.record.record_id, e.reason.value) for e in plan.exempted),
-        skipped=skipped,
-    )
+def rerate_for_ring(ring: RingInvolvement, deps: CustomerDeps) -> tuple[str, ...]:
+    """Re-rate every customer owning one of the ring's accounts."""
+    owners = deps.customers.owners_of(frozenset(ring.accounts))
+    return rerate_customers(customers_in_ring(ring, owners), ring, deps)

@@ -55,10 +55,12 @@ class DataKeyStore(Protocol):
     writes for one customer must agree on one key) and returns the one that is stored."""
 
     def get(self, customer_id: str) -> bytes | None: ...
-    def add(self, customer_id: str, wrapped: bytes) -> bytes: ...
-    def replace(self, customer_id: str, old: bytes, new: bytes) -> bool: ...
+    def add(self, customer_id: str, wrapped: bytes, key_id: str) -> bytes: ...
+    def replace(self, customer_id: str, old: bytes, new: bytes, key_id: str) -> bool: ...
     def delete(self, customer_id: str) -> bool: ...
-    def customer_ids(self) -> Iterator[str]: ...
+    def wrapped_by_other_keys(self, key_id: str) -> Iterator[str]:
+        """Ids of customers whose data key is wrapped by a ring key other than `key_id`."""
+        ...
 
 
 class InMemoryDataKeyStore:
@@ -66,34 +68,37 @@ class InMemoryDataKeyStore:
 
     def __init__(self) -> None:
         self.keys: dict[str, bytes] = {}
+        self.key_ids: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def get(self, customer_id: str) -> bytes | None:
         return self.keys.get(customer_id)
 
-    def add(self, customer_id: str, wrapped: bytes) -> bytes:
+    def add(self, customer_id: str, wrapped: bytes, key_id: str) -> bytes:
         with self._lock:
+            self.key_ids.setdefault(customer_id, key_id)
             return self.keys.setdefault(customer_id, wrapped)
 
-    def replace(self, customer_id: str, old: bytes, new: bytes) -> bool:
+    def replace(self, customer_id: str, old: bytes, new: bytes, key_id: str) -> bool:
         with self._lock:
             if self.keys.get(customer_id) != old:
                 return False
-            self.keys[customer_id] = new
+            self.keys[customer_id], self.key_ids[customer_id] = new, key_id
             return True
 
     def delete(self, customer_id: str) -> bool:
         with self._lock:
+            self.key_ids.pop(customer_id, None)
             return self.keys.pop(customer_id, None) is not None
 
-    def customer_ids(self) -> Iterator[str]:
-        return iter(sorted(self.keys))
+    def wrapped_by_other_keys(self, key_id: str) -> Iterator[str]:
+        return iter(sorted(c for c, k in self.key_ids.items() if k != key_id))
 
 
 @dataclass(frozen=True, slots=True)
 class RewrapReport:
     rewrapped: int
-    already_current: int
+    remaining: int
 
 
 def _key_context(customer_id: str) -> str:
@@ -133,17 +138,21 @@ class PiiVault:
         if wrapped is None or self.ring.key_id_of(wrapped) == self.ring.active_key_id:
             return False
         rewrapped = self.ring.rotate(wrapped, _key_context(customer_id))
-        return self.keys.replace(customer_id, wrapped, rewrapped)
+        return self.keys.replace(customer_id, wrapped, rewrapped, self.ring.active_key_id)
 
     def rewrap_all(self) -> RewrapReport:
-        """Re-wrap every data key still under an older ring key (the rotation job)."""
-        changed = unchanged = 0
-        for customer_id in self.keys.customer_ids():
+        """Re-wrap every data key still under an older ring key (the rotation job).
+
+        `remaining` counts keys that could not be re-wrapped in this pass (changed or shredded
+        concurrently); run again until it is 0 before removing the old ring key.
+        """
+        changed = remaining = 0
+        for customer_id in list(self.keys.wrapped_by_other_keys(self.ring.active_key_id)):
             if self.rewrap(customer_id):
                 changed += 1
-            else:
-                unchanged += 1
-        return RewrapReport(changed, unchanged)
+            elif self.keys.get(customer_id) is not None:
+                remaining += 1
+        return RewrapReport(changed, remaining)
 
     def _data_key(self, customer_id: str, *, create: bool) -> KeyRing:
         wrapped = self.keys.get(customer_id)
@@ -153,7 +162,7 @@ class PiiVault:
             fresh = self.ring.encrypt(
                 secrets.token_bytes(_DATA_KEY_BYTES), _key_context(customer_id)
             )
-            wrapped = self.keys.add(customer_id, fresh)
+            wrapped = self.keys.add(customer_id, fresh, self.ring.key_id_of(fresh))
         key = self.ring.decrypt(wrapped, _key_context(customer_id))
         # The customer's key as a one-key ring: the same authenticated layout as every PII
         # ciphertext in Warden (version, key id, nonce, AES-GCM with the context as AAD).

@@ -1,22 +1,33 @@
 """What the onboarding handlers need from the outside world, with in-memory adapters.
 
-The in-memory adapters are the fakes the handler tests use instead of mocks; Phase B adds SQL
-adapters (customer records, data keys) and adapters over the cases area (its open cases and
-its hash-chained audit log).
+The in-memory adapters are the fakes the handler tests use instead of mocks; the SQL adapters
+(`adapters/sql.py`) pass the same contract tests, and `adapters/areas.py` adapts the identity,
+screening and case areas' use cases to these ports.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from services.common.errors import NotFound
-from services.onboarding.core.customer import CustomerRecord
+from services.common.errors import AlreadyExists, NotFound
+from services.onboarding.core.application import (
+    ApplicantData,
+    ApplicationRecord,
+    ApplicationState,
+    Evidence,
+)
+from services.onboarding.core.checks import CheckOutcomes, IdentityOutcome, ScreeningOutcome
+from services.onboarding.core.customer import CustomerRecord, CustomerStatus
+from services.onboarding.core.decision import Decision
+from watchlists.model import Party
 
 
+# --- audit and cases (owned by the cases area) -------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
     """One entry for the audit log (the shape of the cases area's `AuditRecord`).
@@ -32,12 +43,17 @@ class AuditEvent:
 
 
 class AuditTrail(Protocol):
-    """The tamper-evident audit log (owned by the cases area)."""
+    """The tamper-evident audit log (owned by the cases area). `durable` is False for a
+    stand-in that only logs: irreversible actions (purges) refuse to run on it."""
+
+    durable: bool
 
     def append(self, event: AuditEvent) -> None: ...
 
 
 class InMemoryAuditTrail:
+    durable = True
+
     def __init__(self) -> None:
         self.events: list[AuditEvent] = []
 
@@ -62,16 +78,191 @@ class InMemoryOpenCases:
         return frozenset(subjects & self.subjects)
 
 
+# --- identity and screening (owned by their areas) ---------------------------------------------
+@dataclass(frozen=True, slots=True)
+class IdentityRequest:
+    """One application's identity verification input (`application_id` keys idempotency)."""
+
+    application_id: str
+    applicant: ApplicantData
+    evidence: tuple[Evidence, ...]
+    liveness_challenge_id: str = ""
+
+
+class IdentityChecker(Protocol):
+    """Runs identity verification; None when it is not available (the policy decides)."""
+
+    def verify(self, request: IdentityRequest) -> IdentityOutcome | None: ...
+
+
+class Screener(Protocol):
+    """Screens the applicant; keeps approved customers under ongoing screening."""
+
+    def screen(self, party: Party) -> ScreeningOutcome | None: ...
+    def monitor(self, party: Party) -> None: ...
+
+
+class ScriptedIdentity:
+    """Identity fake: the outcome scripted for the document number (default: approved)."""
+
+    def __init__(
+        self, outcomes: Mapping[str, IdentityOutcome | None], default: IdentityOutcome | None
+    ) -> None:
+        self.outcomes = dict(outcomes)
+        self.default = default
+        self.calls: list[str] = []
+
+    def verify(self, request: IdentityRequest) -> IdentityOutcome | None:
+        self.calls.append(request.application_id)
+        document = request.applicant.personal.document
+        number = document.number if document else ""
+        return self.outcomes.get(number, self.default)
+
+
+class ScriptedScreener:
+    """Screening fake: the outcome scripted for the family name (default: clear)."""
+
+    def __init__(self, outcomes: Mapping[str, ScreeningOutcome | None]) -> None:
+        self.outcomes = {name.upper(): outcome for name, outcome in outcomes.items()}
+        self.monitored: dict[str, Party] = {}
+
+    def screen(self, party: Party) -> ScreeningOutcome | None:
+        family = (party.primary_name.family or party.primary_name.full).upper()
+        return self.outcomes.get(family, ScreeningOutcome(list_versions=("fake@1",)))
+
+    def monitor(self, party: Party) -> None:
+        self.monitored[party.id] = party
+
+
+# --- onboarding's own records ---------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class NewApplication:
+    """An accepted Evaluate request, stored before its operation is created."""
+
+    record: ApplicationRecord
+    input_sha256: str
+    evidence: tuple[Evidence, ...]
+
+
+class ApplicationStore(Protocol):
+    def create_or_get(self, new: NewApplication) -> ApplicationRecord:
+        """Store it, or return the one stored for (owner, request_id) — AlreadyExists when
+        that one was made from different input."""
+        ...
+
+    def get(self, application_id: str) -> ApplicationRecord: ...
+    def evidence(self, application_id: str) -> tuple[Evidence, ...]: ...
+    def record_identity(self, application_id: str, outcome: IdentityOutcome | None) -> None:
+        """RECEIVED -> VERIFIED with the outcome (None: did not run); later calls are no-ops."""
+        ...
+
+    def record_decision(
+        self,
+        application_id: str,
+        checks: CheckOutcomes,
+        decision: Decision,
+        customer: CustomerRecord,
+    ) -> None:
+        """VERIFIED -> DECIDED and create the customer record, atomically; no-op once decided."""
+        ...
+
+    def purge(self, application_id: str) -> int:
+        """Delete the application's evidence and personal data (retention); evidence count."""
+        ...
+
+
 class CustomerStore(Protocol):
     def get(self, customer_id: str) -> CustomerRecord: ...
-    def put(self, record: CustomerRecord) -> None: ...
-    def all(self) -> Iterator[CustomerRecord]: ...
+    def put(self, record: CustomerRecord) -> None:
+        """Update an existing record (new ratings appended, accounts, hold, status...)."""
+        ...
+
+    def retention_candidates(self) -> Iterator[CustomerRecord]:
+        """Records whose retention clock runs (closed, rejected) and are not yet shredded."""
+        ...
+
+    def owners_of(self, accounts: frozenset[str]) -> Mapping[str, frozenset[str]]:
+        """Customer id -> their linked accounts, for customers owning any of `accounts`."""
+        ...
+
+
+class InMemoryApplicationStore:
+    def __init__(self, customers: InMemoryCustomerStore) -> None:
+        self.customers = customers
+        self.records: dict[str, ApplicationRecord] = {}
+        self.digests: dict[str, str] = {}
+        self.blobs: dict[str, tuple[Evidence, ...]] = {}
+        self._lock = threading.Lock()
+
+    def create_or_get(self, new: NewApplication) -> ApplicationRecord:
+        with self._lock:
+            for existing in self.records.values():
+                if (existing.owner, existing.request_id) == (
+                    new.record.owner,
+                    new.record.request_id,
+                ):
+                    if self.digests[existing.id] != new.input_sha256:
+                        raise AlreadyExists(
+                            "request id reused for other input", reason="REQUEST_ID_REUSED"
+                        )
+                    return existing
+            self.records[new.record.id] = new.record
+            self.digests[new.record.id] = new.input_sha256
+            self.blobs[new.record.id] = new.evidence
+            return new.record
+
+    def get(self, application_id: str) -> ApplicationRecord:
+        try:
+            return self.records[application_id]
+        except KeyError:
+            raise NotFound("application", application_id) from None
+
+    def evidence(self, application_id: str) -> tuple[Evidence, ...]:
+        return self.blobs.get(application_id, ())
+
+    def record_identity(self, application_id: str, outcome: IdentityOutcome | None) -> None:
+        with self._lock:
+            record = self.get(application_id)
+            if record.state is ApplicationState.RECEIVED:
+                self.records[application_id] = dataclasses.replace(
+                    record, state=ApplicationState.VERIFIED, identity=outcome
+                )
+
+    def record_decision(
+        self,
+        application_id: str,
+        checks: CheckOutcomes,
+        decision: Decision,
+        customer: CustomerRecord,
+    ) -> None:
+        with self._lock:
+            record = self.get(application_id)
+            if record.state is ApplicationState.DECIDED:
+                return
+            self.records[application_id] = dataclasses.replace(
+                record,
+                state=ApplicationState.DECIDED,
+                checks=checks,
+                decision=decision,
+                decided_at=customer.decided_at or customer.created_at,
+            )
+            self.customers.add(customer)
+
+    def purge(self, application_id: str) -> int:
+        with self._lock:
+            record = self.get(application_id)
+            self.records[application_id] = dataclasses.replace(record, applicant=None)
+            return len(self.blobs.pop(application_id, ()))
 
 
 class InMemoryCustomerStore:
     def __init__(self) -> None:
         self.records: dict[str, CustomerRecord] = {}
         self._lock = threading.Lock()
+
+    def add(self, record: CustomerRecord) -> None:
+        with self._lock:
+            self.records.setdefault(record.id, record)
 
     def get(self, customer_id: str) -> CustomerRecord:
         try:
@@ -81,24 +272,12 @@ class InMemoryCustomerStore:
 
     def put(self, record: CustomerRecord) -> None:
         with self._lock:
+            self.get(record.id)
             self.records[record.id] = record
 
-    def all(self) -> Iterator[CustomerRecord]:
-        return iter(list(self.records.values()))
+    def retention_candidates(self) -> Iterator[CustomerRecord]:
+        clocked = (CustomerStatus.CLOSED, CustomerStatus.REJECTED)
+        return iter([r for r in self.records.values() if r.status in clocked and not r.shredded])
 
-
-class EvidenceStore(Protocol):
-    """Images onboarding holds for an application (documents, selfies, liveness frames)."""
-
-    def delete_for(self, application_id: str) -> int: ...
-
-
-class InMemoryEvidenceStore:
-    def __init__(self) -> None:
-        self.blobs: dict[str, list[bytes]] = {}
-
-    def add(self, application_id: str, blob: bytes) -> None:
-        self.blobs.setdefault(application_id, []).append(blob)
-
-    def delete_for(self, application_id: str) -> int:
-        return len(self.blobs.pop(application_id, []))
+    def owners_of(self, accounts: frozenset[str]) -> Mapping[str, frozenset[str]]:
+        return {r.id: r.accounts for r in self.records.values() if r.accounts & accounts}

@@ -66,7 +66,7 @@ class CustomerRecord:
     application_id: str
     status: CustomerStatus
     personal: PersonalData | None  # None once crypto-shredded
-    risk_inputs: RatingInput
+    risk_inputs: RatingInput | None  # None once crypto-shredded (countries, hits: personal)
     ratings: tuple[RiskRating, ...]  # oldest first; the last is current
     created_at: datetime
     decided_at: datetime | None = None
@@ -156,6 +156,8 @@ def record_rerating(record: CustomerRecord, rerating: Rerating) -> CustomerRecor
     """Store a re-rating (a no-op when the event was already applied)."""
     if not rerating.applied:
         return record
+    if record.shredded:
+        raise FailedPrecondition(f"customer {record.id} was shredded; it cannot be re-rated")
     return dataclasses.replace(
         record, risk_inputs=rerating.inputs, ratings=(*record.ratings, rerating.rating)
     )
@@ -179,10 +181,18 @@ def release_legal_hold(record: CustomerRecord) -> CustomerRecord:
 
 
 def mark_shredded(record: CustomerRecord, at: datetime) -> CustomerRecord:
-    """The record after its data key was destroyed: no personal data, the skeleton remains."""
+    """The record after its data key was destroyed: no personal data, the skeleton (ids, dates,
+    rating levels and scores) remains; rating factors name countries and list entries, so
+    they go too."""
     if record.legal_hold is not None:
         raise FailedPrecondition(f"customer {record.id} is under legal hold")
-    return dataclasses.replace(record, personal=None, shredded_at=record.shredded_at or at)
+    return dataclasses.replace(
+        record,
+        personal=None,
+        risk_inputs=None,
+        ratings=tuple(dataclasses.replace(r, factors=()) for r in record.ratings),
+        shredded_at=record.shredded_at or at,
+    )
 
 
 def retention_clock_start(record: CustomerRecord) -> date | None:

@@ -78,25 +78,18 @@ def test_ending_the_relationship_starts_the_clock() -> None:
 
 def test_rerating_history_is_kept() -> None:
     record = customer()
-    result = rerate_customer(
-        record.risk_inputs,
-        record.rating,
-        RingInvolvement("ring:1", "fan_in", Severity.CRITICAL, ("acc_1",)),
-        default_policy(),
-        NOW + timedelta(days=30),
-    )
+    assert record.risk_inputs is not None
+    ring = RingInvolvement("ring:1", "fan_in", Severity.CRITICAL, ("acc_1",))
+    later = NOW + timedelta(days=30)
+    result = rerate_customer(record.risk_inputs, record.rating, ring, default_policy(), later)
     updated = record_rerating(record, result)
     assert [r.level.value for r in updated.ratings] == ["low", "high"]
     assert updated.next_review_on == date(2027, 4, 1)
-    assert (
-        record_rerating(
-            updated,
-            rerate_customer(
-                updated.risk_inputs, updated.rating, result.inputs.events[0], default_policy(), NOW
-            ),
-        )
-        == updated
-    )
+    assert updated.risk_inputs is not None
+    again = rerate_customer(updated.risk_inputs, updated.rating, ring, default_policy(), later)
+    assert record_rerating(updated, again) == updated
+    with pytest.raises(FailedPrecondition, match="shredded"):
+        record_rerating(mark_shredded(record, later), result)
 
 
 def test_accounts_and_holds() -> None:
@@ -109,7 +102,12 @@ def test_accounts_and_holds() -> None:
         mark_shredded(held, NOW)
     shredded = mark_shredded(release_legal_hold(held), NOW)
     assert shredded.personal is None
+    assert shredded.risk_inputs is None
     assert shredded.shredded
-    assert shredded.ratings == record.ratings  # the non-personal skeleton remains
+    # The non-personal skeleton remains; factor details (countries, list entries) go.
+    assert [(r.level, r.score) for r in shredded.ratings] == [
+        (r.level, r.score) for r in record.ratings
+    ]
+    assert all(r.factors == () for r in shredded.ratings)
     with pytest.raises(FailedPrecondition, match="shredded"):
         place_legal_hold(shredded, HOLD)
