@@ -85,7 +85,9 @@ def rating_row(customer_id: str, seq: int, rating: RiskRating, vault: PiiVault) 
         "review_due": rating.review_due,
         "policy_version": rating.policy_version,
         "country_list_as_of": rating.country_list_as_of,
-        "factors_sealed": _seal(vault, customer_id, f"rating:{seq}", factors) if factors else None,
+        "factors_sealed": _seal(vault, customer_id, f"rating:{seq}", {"factors": factors})
+        if factors
+        else None,
     }
 
 
@@ -94,7 +96,7 @@ def _rating(row: sa.RowMapping, vault: PiiVault) -> RiskRating:
     return RiskRating(
         level=RiskLevel(row["level"]),
         score=row["score"],
-        factors=codec.factors_from_list(factors or []),
+        factors=codec.factors_from_list(factors["factors"] if factors else []),
         rated_at=row["rated_at"],
         review_due=row["review_due"],
         policy_version=row["policy_version"],
