@@ -46,6 +46,15 @@ AREAS: tuple[Area, ...] = (
         beat="services.diagnostics.beat:schedule",
     ),
     Area(
+        "watchlists",
+        tasks="workers.tasks.watchlists",
+        tables="watchlists.adapters.tables",
+        cli="watchlists.cli:lists",
+        demo="watchlists.demo:run",
+        beat="watchlists.beat:schedule",
+        settings="watchlists.settings:ListsSettings",
+    ),
+    Area(
         "onboarding",
         rpc="services.onboarding.rpc:build",
         tasks="workers.tasks.onboarding",
