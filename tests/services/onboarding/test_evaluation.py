@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from services.common.errors import (
     NotFound,
     ResourceExhausted,
 )
-from services.common.operations import OperationState
+from services.common.operations import Operation, OperationState, requeue_stale, run_operation
 from services.onboarding.core.application import ApplicationState, Evidence, EvidenceKind
 from services.onboarding.core.checks import (
     IdentityFinding,
@@ -27,12 +27,17 @@ from services.onboarding.core.customer import CustomerStatus
 from services.onboarding.core.policy import Outcome, ResubmissionItem
 from services.onboarding.core.reasons import ClientReason
 from services.onboarding.evaluation import (
+    DECIDE_QUEUE,
+    DECIDE_TASK,
     VERIFY_QUEUE,
     VERIFY_TASK,
+    advance_operation,
     decide_application,
+    enqueue_decision,
     get_decision,
     verify_application,
 )
+from services.onboarding.ports import IdentityRequest, ScriptedIdentity
 from tests.services.onboarding.factories import hit
 from tests.services.onboarding.world import JPEG, World, applicant, command
 
@@ -203,3 +208,61 @@ def test_too_many_liveness_frames_and_no_face_capture() -> None:
     assert found == {"liveness_frames": "at most 10 frames"}
     found = violations(World(), command(evidence=(Evidence(EvidenceKind.DOCUMENT, JPEG),)))
     assert found == {"selfie": "a selfie or liveness frames are required"}
+
+
+def _verify_task(world: World, operation_id: str, application_id: str, *, deliver: bool) -> None:
+    """What the identity-queue task does; `deliver=False` is a worker dying before enqueueing."""
+
+    def step() -> None:
+        verify_application(application_id, world.evaluation)
+
+    if (
+        advance_operation(world.operations, operation_id, step, (50, "identity checked"))
+        and deliver
+    ):
+        enqueue_decision(operation_id, application_id, world.queue)
+
+
+def test_a_worker_dying_between_steps_loses_nothing() -> None:
+    world = World()
+    operation, application_id = world.submit(command())
+    _verify_task(world, operation.id, application_id, deliver=False)  # killed after recording
+    assert world.applications.get(application_id).state is ApplicationState.VERIFIED
+    assert world.operations.get(operation.id).state is OperationState.RUNNING
+    # The stale-operation sweeper re-sends the operation's first task...
+    world.queue.sent.clear()
+    assert requeue_stale(world.operations, world.queue, timedelta(seconds=0)) == 1
+    ((task, kwargs, queue),) = world.queue.sent
+    assert (task, queue) == (VERIFY_TASK, VERIFY_QUEUE)
+    # ...which finds identity already recorded (no second verification) and hands over.
+    _verify_task(world, kwargs["operation_id"], kwargs["application_id"], deliver=True)
+    assert world.identity.calls == [application_id]
+    (task, kwargs, queue) = world.queue.sent[-1]
+    assert (task, queue) == (DECIDE_TASK, DECIDE_QUEUE)
+
+    def work(_: Operation) -> tuple[str, bytes]:
+        result = decide_application(kwargs["application_id"], world.evaluation)
+        return "test.Result", result.view.outcome.value.encode()
+
+    run_operation(world.operations, kwargs["operation_id"], work)
+    final = world.operations.get(operation.id)
+    assert (final.state, final.result) == (OperationState.SUCCEEDED, b"APPROVED")
+
+
+def test_an_identity_error_fails_the_operation_with_its_code() -> None:
+    world = World()
+    operation, application_id = world.submit(command())
+
+    class Refuses(ScriptedIdentity):
+        def verify(self, request: IdentityRequest) -> IdentityOutcome | None:
+            raise InvalidArgument.for_field(
+                "document_images[0]", "not an image", reason="IMAGE_CORRUPT"
+            )
+
+    world.identity = Refuses({}, None)
+    _verify_task(world, operation.id, application_id, deliver=True)
+    failed = world.operations.get(operation.id)
+    assert failed.state is OperationState.FAILED
+    assert failed.failure is not None
+    assert failed.failure.code == "IMAGE_CORRUPT"
+    assert not any(task == DECIDE_TASK for task, _, _ in world.queue.sent)
