@@ -1,4 +1,4 @@
-"""Periodic onboarding work: the retention purge."""
+"""Periodic onboarding work: due periodic reviews, the retention purge."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from services.onboarding.settings import OnboardingSettings
 def schedule(settings: WardenSettings) -> dict[str, dict[str, Any]]:
     every = OnboardingSettings().purge_every_hours * 3600
     return {
+        "onboarding-reviews-due": {
+            "task": "onboarding.raise_due_reviews",
+            "schedule": 24 * 3600.0,
+            "options": {"queue": "default", "expires": 12 * 3600},
+        },
         "onboarding-retention-purge": {
             "task": "onboarding.purge_expired",
             "schedule": every,

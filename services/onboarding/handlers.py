@@ -14,7 +14,7 @@ from datetime import date, datetime
 from services.common.alerts import AlertSink
 from services.common.errors import FailedPrecondition, InvalidArgument
 from services.onboarding.core import customer as lifecycle
-from services.onboarding.core.alerts import rerating_alert
+from services.onboarding.core.alerts import rerating_alert, review_due_alert
 from services.onboarding.core.customer import CustomerRecord, CustomerStatus, LegalHold
 from services.onboarding.core.policy import Policy
 from services.onboarding.core.rerating import customers_in_ring, rerate_customer
@@ -132,3 +132,11 @@ def rerate_for_ring(ring: RingInvolvement, deps: CustomerDeps) -> tuple[str, ...
     """Re-rate every customer owning one of the ring's accounts."""
     owners = deps.customers.owners_of(frozenset(ring.accounts))
     return rerate_customers(customers_in_ring(ring, owners), ring, deps)
+
+
+def raise_due_reviews(today: date, deps: CustomerDeps) -> tuple[str, ...]:
+    """Raise a review alert for every active customer whose periodic review is due."""
+    due = tuple(deps.customers.due_for_review(today))
+    for customer_id in due:
+        deps.alerts.raise_alert(review_due_alert(deps.customers.get(customer_id), deps.clock()))
+    return due

@@ -11,7 +11,7 @@ import dataclasses
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from services.common.errors import AlreadyExists, NotFound
@@ -185,6 +185,10 @@ class CustomerStore(Protocol):
         """Customer id -> their linked accounts, for customers owning any of `accounts`."""
         ...
 
+    def due_for_review(self, today: date) -> Iterator[str]:
+        """Ids of active customers whose periodic review is due on or before `today`."""
+        ...
+
 
 class InMemoryApplicationStore:
     def __init__(self, customers: InMemoryCustomerStore) -> None:
@@ -281,3 +285,7 @@ class InMemoryCustomerStore:
 
     def owners_of(self, accounts: frozenset[str]) -> Mapping[str, frozenset[str]]:
         return {r.id: r.accounts for r in self.records.values() if r.accounts & accounts}
+
+    def due_for_review(self, today: date) -> Iterator[str]:
+        active = (r for r in self.records.values() if r.status is CustomerStatus.ACTIVE)
+        return iter(sorted(r.id for r in active if r.next_review_on <= today))

@@ -21,12 +21,13 @@ from services.onboarding.evaluation import (
     enqueue_decision,
     verify_application,
 )
-from services.onboarding.handlers import rerate_customers, rerate_for_ring
+from services.onboarding.handlers import raise_due_reviews, rerate_customers, rerate_for_ring
 from services.onboarding.purge import PurgeCommand, purge_expired
 from workers import deps
 from workers.base import WardenTask
 
 PURGE_TASK = "onboarding.purge_expired"
+REVIEWS_TASK = "onboarding.raise_due_reviews"
 RERATE_RING_TASK = "onboarding.rerate_ring"
 RERATE_RESCREENING_TASK = "onboarding.rerate_rescreening"
 
@@ -69,6 +70,13 @@ def purge(dry_run: bool | None = None, as_of: str | None = None) -> dict[str, ob
         "purged": len(report.purged),
         "exempted": len(report.exempted),
     }
+
+
+@shared_task(base=WardenTask, name=REVIEWS_TASK)
+def reviews_due(as_of: str | None = None) -> int:
+    """Beat: raise an alert for each customer whose periodic review is due."""
+    today = date.fromisoformat(as_of) if as_of else utcnow().date()
+    return len(raise_due_reviews(today, onboarding_deps(deps.current()).customers))
 
 
 @shared_task(base=WardenTask, name=RERATE_RING_TASK)

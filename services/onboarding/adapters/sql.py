@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -391,6 +392,15 @@ class SqlCustomerStore:
             ids = list(conn.execute(query.order_by(customers.c.id)).scalars())
         for customer_id in ids:
             yield self.get(customer_id)
+
+    def due_for_review(self, today: date) -> Iterator[str]:
+        query = (
+            sa.select(customers.c.id)
+            .where(customers.c.status == "active", customers.c.review_due <= today)
+            .order_by(customers.c.id)
+        )
+        with self.db.read() as conn:
+            return iter(list(conn.execute(query).scalars()))
 
     def owners_of(self, linked: frozenset[str]) -> Mapping[str, frozenset[str]]:
         if not linked:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from services.common.alerts import Alert, AlertSource, Severity, SubjectKind
 from services.onboarding.core.checks import CheckOutcomes, ScreeningHit
+from services.onboarding.core.customer import CustomerRecord
 from services.onboarding.core.decision import Decision
 from services.onboarding.core.policy import CaseKind, EnhancedDueDiligence, OpenCase
 from services.onboarding.core.rerating import Rerating
@@ -152,5 +153,36 @@ def rerating_alert(customer_id: str, rerating: Rerating, event_key: str) -> Aler
             ],
             "review_due": new.review_due.isoformat(),
             "policy_version": new.policy_version,
+        },
+    )
+
+
+_REVIEW_SEVERITY = {
+    RiskLevel.LOW: Severity.LOW,
+    RiskLevel.MEDIUM: Severity.MEDIUM,
+    RiskLevel.HIGH: Severity.HIGH,
+}
+
+
+def review_due_alert(record: CustomerRecord, raised_at: datetime) -> Alert:
+    """The periodic (risk-based) review of a customer is due: an officer refreshes the file.
+
+    Keyed by the review date, so the daily job raises each due review once.
+    """
+    rating = record.rating
+    return Alert(
+        key=f"review:{record.id}:{rating.review_due.isoformat()}",
+        source=AlertSource.ONBOARDING,
+        subject_kind=SubjectKind.CUSTOMER,
+        subject_id=record.id,
+        severity=_REVIEW_SEVERITY[rating.level],
+        title=f"Periodic review due ({rating.level.value} risk)",
+        raised_at=raised_at,
+        summary=f"review due {rating.review_due.isoformat()}, rated {rating.rated_at.date()}",
+        evidence={
+            "review_due": rating.review_due.isoformat(),
+            "level": rating.level.value,
+            "score": rating.score,
+            "policy_version": rating.policy_version,
         },
     )

@@ -32,9 +32,12 @@ from services.onboarding.evaluation import (
     decide_application,
 )
 from services.onboarding.handlers import (
+    ResolveReview,
     end_relationship,
     link_account,
+    raise_due_reviews,
     rerate_customers,
+    resolve_review,
     set_legal_hold,
 )
 from services.onboarding.pii import CustomerShredded, InMemoryDataKeyStore, PiiVault
@@ -214,3 +217,21 @@ class TestDataKeyStore:
         assert keys.delete("c1") is True
         assert keys.delete("c1") is False
         assert keys.get("c1") is None
+
+
+def test_due_reviews_raise_one_alert_each(world: World) -> None:
+    low = world.onboard(command("low", applicant("Low", document_number="L1")))
+    pep = world.onboard(command("pep", applicant("Pep", document_number="P1", declared_pep=True)))
+    resolve_review(
+        ResolveReview(pep.customer_id, True, "EDD complete"), "officer", world.customer_deps
+    )
+    assert list(world.customers.due_for_review(date(2027, 3, 1))) == []
+    assert list(world.customers.due_for_review(date(2027, 3, 2))) == [pep.customer_id]  # high: 1y
+    both = sorted([low.customer_id, pep.customer_id])
+    assert sorted(world.customers.due_for_review(date(2031, 3, 2))) == both  # low: 5y
+    assert raise_due_reviews(date(2027, 3, 2), world.customer_deps) == (pep.customer_id,)
+    raise_due_reviews(
+        date(2027, 3, 3), world.customer_deps
+    )  # the next day: same review, no new alert
+    reviews = [a for a in world.alerts.alerts.values() if a.key.startswith("review:")]
+    assert [(a.subject_id, a.severity) for a in reviews] == [(pep.customer_id, Severity.HIGH)]
