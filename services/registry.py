@@ -64,6 +64,19 @@ AREAS: tuple[Area, ...] = (
         beat="services.onboarding.beat:schedule",
         settings="services.onboarding.settings:OnboardingSettings",
     ),
+    # Case management runs its demo step after the producers above have raised their alerts.
+    Area(
+        "cases",
+        rpc="services.cases.rpc:build",
+        tasks="workers.tasks.cases",
+        tables="services.cases.adapters.tables",
+        cli="services.cases.cli:group",
+        demo="services.cases.demo:run",
+        settings="services.cases.settings:CaseSettings",
+    ),
+    # `warden audit verify`: the audit chain is case management's, but operators expect the
+    # command at the top level (the brief names it so).
+    Area("audit", cli="services.cases.cli:audit"),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.
