@@ -234,11 +234,13 @@ def _decide(record: ApplicationRecord, deps: EvaluationDeps) -> None:
 def _after_decision(record: ApplicationRecord, deps: EvaluationDeps) -> None:
     if record.decision is None or record.checks is None or record.decided_at is None:
         return  # purged since (retention): nothing left to raise or monitor
-    context = AlertContext(record.customer_id, record.id, record.decided_at)
+    party = applicant_party(record.customer_id, record.applicant) if record.applicant else None
+    subject_hash = party.content_hash() if party else ""
+    context = AlertContext(record.customer_id, record.id, record.decided_at, subject_hash)
     for alert in decision_alerts(record.decision, record.checks, context):
         deps.alerts.raise_alert(alert)
-    if record.decision.outcome is not Outcome.REJECTED and record.applicant is not None:
-        deps.screening.monitor(applicant_party(record.customer_id, record.applicant))
+    if record.decision.outcome is not Outcome.REJECTED and party is not None:
+        deps.screening.monitor(party)
 
 
 def _applicant(record: ApplicationRecord) -> ApplicantData:

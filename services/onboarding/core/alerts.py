@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.common.alerts import Alert, AlertSource, Severity, SubjectKind
+from services.common.alerts import Alert, AlertSource, ScreeningMatch, Severity, SubjectKind
 from services.onboarding.core.checks import CheckOutcomes, ScreeningHit
 from services.onboarding.core.customer import CustomerRecord
 from services.onboarding.core.decision import Decision
@@ -24,11 +24,14 @@ from services.onboarding.core.risk_model import RiskLevel
 
 @dataclass(frozen=True, slots=True)
 class AlertContext:
-    """Who the alerts are about and when they are raised."""
+    """Who the alerts are about and when they are raised. `subject_hash` is the content hash
+    of the customer as screened (`Party.content_hash()`): with the entry's hash it keys the
+    suppression an officer's false-positive clearance creates."""
 
     customer_id: str
     application_id: str
     raised_at: datetime
+    subject_hash: str = ""
 
 
 def decision_alerts(
@@ -77,6 +80,8 @@ def _hit_alert(
             **_decision_evidence(decision, context),
         },
         related_subjects=(f"applicant:{context.application_id}",),
+        match=ScreeningMatch(hit.entry_id, hit.entry_hash, context.subject_hash, hit.score),
+        typology=f"onboarding_{hit.category.value}",
     )
 
 
@@ -112,6 +117,7 @@ def _review_alert(
         summary="; ".join(f"{f.code.value} ({f.rule_id})" for f in decision.internal_reasons),
         evidence=evidence,
         related_subjects=(f"applicant:{context.application_id}",),
+        typology=f"onboarding_{action.kind.value}",
     )
 
 

@@ -57,10 +57,10 @@ def test_purge_is_a_dry_run_unless_told_and_rewrap_reports(runner: CliRunner) ->
     dry = runner.invoke(group, ["purge", "--as-of", "2030-01-01"])
     assert dry.exit_code == 0, dry.output
     assert "would purge 0 record(s) as of 2030-01-01" in dry.output
-    # Without case management there is no durable audit log: shredding is refused.
-    refused = runner.invoke(group, ["purge", "--execute"])
-    assert refused.exit_code != 0
-    assert "durable audit" in str(refused.exception)
+    # With case management deployed the audit log is durable: a real run is allowed.
+    executed = runner.invoke(group, ["purge", "--execute"])
+    assert executed.exit_code == 0, executed.output
+    assert "purged 0 record(s)" in executed.output
     rewrap = runner.invoke(group, ["rewrap-keys"])
     assert rewrap.exit_code == 0, rewrap.output
     assert "re-wrapped 0 data key(s)" in rewrap.output

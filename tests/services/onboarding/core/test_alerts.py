@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.common.alerts import AlertSource, InMemoryAlertSink, Severity, SubjectKind
+from services.common.alerts import (
+    AlertSource,
+    InMemoryAlertSink,
+    ScreeningMatch,
+    Severity,
+    SubjectKind,
+)
 from services.onboarding.core.alerts import AlertContext, decision_alerts, rerating_alert
 from services.onboarding.core.checks import IdentityFinding, IdentityVerdict, ListCategory
 from services.onboarding.core.rerating import rerate_customer
@@ -21,7 +27,7 @@ from tests.services.onboarding.factories import (
     screening,
 )
 
-CONTEXT = AlertContext("cus_1", "app_1", NOW)
+CONTEXT = AlertContext("cus_1", "app_1", NOW, subject_hash="s" * 64)
 
 
 def test_one_screening_alert_per_flagged_entry_keyed_like_rescreening() -> None:
@@ -44,6 +50,8 @@ def test_one_screening_alert_per_flagged_entry_keyed_like_rescreening() -> None:
     assert first.evidence["list_entry_id"] == "ofac_sdn:36"
     assert first.evidence["policy_version"] == default_policy().version
     assert first.related_subjects == ("applicant:app_1",)
+    # What case management needs to turn a false-positive clearance into a suppression.
+    assert first.match == ScreeningMatch("ofac_sdn:36", "e" * 64, "s" * 64, 0.91)
 
 
 def test_identity_and_edd_alerts_are_keyed_by_application() -> None:
