@@ -263,15 +263,16 @@ async def _print_queue(o: Officers) -> None:
 async def run(ctx: DemoContext) -> None:
     _create_officers(ctx)
     o = Officers(ctx, cases_pb2_grpc.CaseServiceStub(ctx.channel))
-    producers = [
-        a.name for a in AREAS if a.name in ("screening", "identity", "graph", "onboarding")
-    ]
+    # Onboarding is not counted: its alerts are policy referrals (onboarding queue), so the
+    # screening and graph samples below are still needed for the four-eyes and SAR steps.
+    producers = [a.name for a in AREAS if a.name in ("screening", "identity", "graph")]
     existing = await _wait_for_cases(o, 1) if producers else 0
     if not existing:
+        before = await _wait_for_cases(o, 0)  # cases other steps opened (e.g. onboarding's)
         samples = _sample_alerts(datetime.now(UTC))
         for alert in samples:
             ctx.container.alerts.raise_alert(alert)
-        existing = await _wait_for_cases(o, len(samples))
+        existing = await _wait_for_cases(o, before + len(samples))
         ctx.console.print(
             f"  no producer raised alerts yet: {len(samples)} sample alerts sent to the cases queue"
         )

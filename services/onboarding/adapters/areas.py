@@ -11,6 +11,7 @@ Each is the safe answer, never a silent pass:
 from __future__ import annotations
 
 import logging
+import threading
 
 from services.onboarding.core.checks import IdentityOutcome, ScreeningOutcome
 from services.onboarding.ports import AuditEvent, IdentityRequest
@@ -19,28 +20,40 @@ from watchlists.model import Party
 log = logging.getLogger(__name__)
 
 
+class _WarnOnce:
+    """A warning the first time per process, then debug lines (one per application)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self._warned = threading.Event()
+
+    def __call__(self, **fields: object) -> None:
+        level = logging.DEBUG if self._warned.is_set() else logging.WARNING
+        self._warned.set()
+        log.log(level, self.message, extra={"fields": fields})
+
+
 class IdentityNotDeployed:
+    def __init__(self) -> None:
+        self._note = _WarnOnce("identity verification is not deployed: checks recorded as not run")
+
     def verify(self, request: IdentityRequest) -> IdentityOutcome | None:
-        log.warning(
-            "identity verification is not deployed: recorded as not run",
-            extra={"fields": {"application_id": request.application_id}},
-        )
+        self._note(application_id=request.application_id)
         return None
 
 
 class ScreeningNotDeployed:
-    def screen(self, party: Party) -> ScreeningOutcome | None:
-        log.warning(
-            "screening is not deployed: recorded as not run",
-            extra={"fields": {"customer_id": party.id}},
+    def __init__(self) -> None:
+        self._note = _WarnOnce(
+            "screening is not deployed: checks recorded as not run, nobody monitored"
         )
+
+    def screen(self, party: Party) -> ScreeningOutcome | None:
+        self._note(customer_id=party.id)
         return None
 
     def monitor(self, party: Party) -> None:
-        log.warning(
-            "screening is not deployed: customer not under ongoing screening",
-            extra={"fields": {"customer_id": party.id}},
-        )
+        self._note(customer_id=party.id)
 
 
 class CasesNotDeployed:
