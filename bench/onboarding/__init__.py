@@ -122,6 +122,58 @@ def _retention_records(count: int, seed: int = 11) -> list[RetainedRecord]:
     ]
 
 
+def _flow_on_sqlite(count: int) -> float:
+    """Seconds for `count` applications through start -> verify -> decide on a fresh SQLite
+    file (stores, PII sealing, operations), identity and screening scripted."""
+    import tempfile
+    from pathlib import Path
+
+    from services.common.alerts import InMemoryAlertSink
+    from services.common.db import Database
+    from services.common.migrate import upgrade
+    from services.common.operations import SqlOperationStore
+    from services.onboarding.adapters.sql import (
+        SqlApplicationStore,
+        SqlDataKeyStore,
+    )
+    from services.onboarding.evaluation import (
+        EvaluationDeps,
+        decide_application,
+        start_evaluation,
+        verify_application,
+    )
+    from services.onboarding.ports import ScriptedIdentity, ScriptedScreener
+    from services.onboarding.validation import InputLimits
+    from services.registry import import_all
+    from tests.services.onboarding.world import RecordingQueue, command
+
+    import_all("tables")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        upgrade(url)
+        db = Database.from_url(url)
+        vault = PiiVault(KeyRing.parse(generate_key_spec()), SqlDataKeyStore(db))
+        deps = EvaluationDeps(
+            load_policy(DEFAULT_POLICY),
+            SqlApplicationStore(db, vault),
+            ScriptedIdentity({}, IdentityOutcome(IdentityVerdict.APPROVED)),
+            ScriptedScreener({}),
+            InMemoryAlertSink(),
+            SqlOperationStore(db),
+            RecordingQueue(),
+            InputLimits(10_000_000, 30),
+            lambda: NOW,
+        )
+        started = time.perf_counter()
+        for i in range(count):
+            _, application_id = start_evaluation(command(f"r{i}"), "bench", deps)
+            verify_application(application_id, deps)
+            decide_application(application_id, deps)
+        elapsed = time.perf_counter() - started
+        db.dispose()
+    return elapsed
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     repeats = 3 if quick else 7
@@ -172,6 +224,16 @@ def main(argv: list[str]) -> int:
             "retention plan",
             f"{len(records) / plan_s:,.0f} records/s",
             f"{len(records):,} records: {len(plan.due):,} due, {len(plan.exempted):,} exempted",
+        )
+    )
+
+    flow_count = 100 if quick else 300
+    flow = statistics.median(_flow_on_sqlite(flow_count) for _ in range(3))
+    rows.append(
+        (
+            "Evaluate flow on SQLite (3 steps)",
+            f"{flow_count / flow:,.0f} /s",
+            f"{flow / flow_count * 1000:.1f} ms per application, one thread, fsync'd WAL",
         )
     )
 

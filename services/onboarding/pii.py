@@ -118,15 +118,19 @@ class PiiVault:
 
     def seal(self, customer_id: str, field: str, plaintext: bytes) -> bytes:
         """Encrypt `plaintext` for the customer (creating their data key on first use)."""
-        return self._data_key(customer_id, create=True).encrypt(
-            plaintext, _field_context(customer_id, field)
-        )
+        return self.cipher(customer_id, create=True).seal(field, plaintext)
 
     def open(self, customer_id: str, field: str, token: bytes) -> bytes:
         """Decrypt; `CustomerShredded` once the customer's key was destroyed."""
-        return self._data_key(customer_id, create=False).decrypt(
-            token, _field_context(customer_id, field)
-        )
+        return self.cipher(customer_id).open(field, token)
+
+    def cipher(self, customer_id: str, *, create: bool = False) -> CustomerCipher:
+        """One customer's fields, with their data key fetched and unwrapped once (lazily).
+
+        Use one per store operation that touches several fields; do not keep it: a shredded
+        key must stop working everywhere, so unwrapped keys are never cached across calls.
+        """
+        return CustomerCipher(self, customer_id, create)
 
     def shred(self, customer_id: str) -> bool:
         """Destroy the customer's data key (True if there was one): irreversible."""
@@ -154,7 +158,7 @@ class PiiVault:
                 remaining += 1
         return RewrapReport(changed, remaining)
 
-    def _data_key(self, customer_id: str, *, create: bool) -> KeyRing:
+    def data_key(self, customer_id: str, *, create: bool) -> KeyRing:
         wrapped = self.keys.get(customer_id)
         if wrapped is None:
             if not create:
@@ -167,3 +171,24 @@ class PiiVault:
         # The customer's key as a one-key ring: the same authenticated layout as every PII
         # ciphertext in Warden (version, key id, nonce, AES-GCM with the context as AAD).
         return KeyRing(((_DATA_KEY_ID, key),))
+
+
+class CustomerCipher:
+    """Seals and opens one customer's fields (see `PiiVault.cipher`)."""
+
+    def __init__(self, vault: PiiVault, customer_id: str, create: bool) -> None:
+        self.vault = vault
+        self.customer_id = customer_id
+        self.create = create
+        self._ring: KeyRing | None = None
+
+    def _key(self) -> KeyRing:
+        if self._ring is None:
+            self._ring = self.vault.data_key(self.customer_id, create=self.create)
+        return self._ring
+
+    def seal(self, field: str, plaintext: bytes) -> bytes:
+        return self._key().encrypt(plaintext, _field_context(self.customer_id, field))
+
+    def open(self, field: str, token: bytes) -> bytes:
+        return self._key().decrypt(token, _field_context(self.customer_id, field))

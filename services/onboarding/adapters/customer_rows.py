@@ -13,15 +13,15 @@ from services.onboarding.core.customer import CustomerRecord, CustomerStatus, Le
 from services.onboarding.core.policy import EddMeasure
 from services.onboarding.core.risk import RiskRating
 from services.onboarding.core.risk_model import RiskLevel
-from services.onboarding.pii import PiiVault
+from services.onboarding.pii import CustomerCipher
 
 
-def _seal(vault: PiiVault, customer_id: str, field: str, data: object) -> bytes:
-    return vault.seal(customer_id, field, codec.dumps(data))
+def _seal(cipher: CustomerCipher, field: str, data: object) -> bytes:
+    return cipher.seal(field, codec.dumps(data))
 
 
-def _open(vault: PiiVault, customer_id: str, field: str, token: bytes | None) -> Any:
-    return None if token is None else codec.loads(vault.open(customer_id, field, token))
+def _open(cipher: CustomerCipher, field: str, token: bytes | None) -> Any:
+    return None if token is None else codec.loads(cipher.open(field, token))
 
 
 def _hold_to_dict(hold: LegalHold | None) -> dict[str, str] | None:
@@ -42,7 +42,7 @@ def _hold_from_dict(data: dict[str, str] | None) -> LegalHold | None:
     )
 
 
-def customer_row(record: CustomerRecord, vault: PiiVault) -> dict[str, Any]:
+def customer_row(record: CustomerRecord, cipher: CustomerCipher) -> dict[str, Any]:
     """The customers-table row (PII sealed; NULL once shredded)."""
     shredded = record.shredded
     personal = (
@@ -57,10 +57,8 @@ def customer_row(record: CustomerRecord, vault: PiiVault) -> dict[str, Any]:
         "id": record.id,
         "application_id": record.application_id,
         "status": record.status.value,
-        "personal_sealed": None
-        if personal is None
-        else _seal(vault, record.id, "personal", personal),
-        "inputs_sealed": None if inputs is None else _seal(vault, record.id, "risk_inputs", inputs),
+        "personal_sealed": None if personal is None else _seal(cipher, "personal", personal),
+        "inputs_sealed": None if inputs is None else _seal(cipher, "risk_inputs", inputs),
         "risk_level": record.rating.level.value,
         "risk_score": record.rating.score,
         "review_due": record.rating.review_due,
@@ -74,10 +72,10 @@ def customer_row(record: CustomerRecord, vault: PiiVault) -> dict[str, Any]:
     }
 
 
-def rating_row(customer_id: str, seq: int, rating: RiskRating, vault: PiiVault) -> dict[str, Any]:
+def rating_row(seq: int, rating: RiskRating, cipher: CustomerCipher) -> dict[str, Any]:
     factors = codec.factors_to_list(rating.factors)
     return {
-        "customer_id": customer_id,
+        "customer_id": cipher.customer_id,
         "seq": seq,
         "level": rating.level.value,
         "score": rating.score,
@@ -85,14 +83,12 @@ def rating_row(customer_id: str, seq: int, rating: RiskRating, vault: PiiVault) 
         "review_due": rating.review_due,
         "policy_version": rating.policy_version,
         "country_list_as_of": rating.country_list_as_of,
-        "factors_sealed": _seal(vault, customer_id, f"rating:{seq}", {"factors": factors})
-        if factors
-        else None,
+        "factors_sealed": _seal(cipher, f"rating:{seq}", {"factors": factors}) if factors else None,
     }
 
 
-def _rating(row: sa.RowMapping, vault: PiiVault) -> RiskRating:
-    factors = _open(vault, row["customer_id"], f"rating:{row['seq']}", row["factors_sealed"])
+def _rating(row: sa.RowMapping, cipher: CustomerCipher) -> RiskRating:
+    factors = _open(cipher, f"rating:{row['seq']}", row["factors_sealed"])
     return RiskRating(
         level=RiskLevel(row["level"]),
         score=row["score"],
@@ -108,18 +104,18 @@ def customer_from_rows(
     row: sa.RowMapping,
     rating_rows: Sequence[sa.RowMapping],
     accounts: frozenset[str],
-    vault: PiiVault,
+    cipher: CustomerCipher,
 ) -> CustomerRecord:
     customer_id = row["id"]
-    personal = _open(vault, customer_id, "personal", row["personal_sealed"])
-    inputs = _open(vault, customer_id, "risk_inputs", row["inputs_sealed"])
+    personal = _open(cipher, "personal", row["personal_sealed"])
+    inputs = _open(cipher, "risk_inputs", row["inputs_sealed"])
     return CustomerRecord(
         id=customer_id,
         application_id=row["application_id"],
         status=CustomerStatus(row["status"]),
         personal=codec.personal_from_dict(personal) if personal else None,
         risk_inputs=codec.rating_input_from_dict(inputs) if inputs else None,
-        ratings=tuple(_rating(r, vault) for r in rating_rows),
+        ratings=tuple(_rating(r, cipher) for r in rating_rows),
         created_at=row["created_at"],
         decided_at=row["decided_at"],
         relationship_started_on=row["relationship_started_on"],

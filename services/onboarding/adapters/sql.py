@@ -46,7 +46,7 @@ from services.onboarding.core.application import (
 from services.onboarding.core.checks import CheckOutcomes, IdentityOutcome
 from services.onboarding.core.customer import CustomerRecord
 from services.onboarding.core.decision import Decision, client_view
-from services.onboarding.pii import PiiVault
+from services.onboarding.pii import CustomerCipher, PiiVault
 from services.onboarding.ports import NewApplication
 
 
@@ -114,7 +114,9 @@ class SqlApplicationStore:
         record = new.record
         # Seal before the transaction: sealing may create the customer's data key, which is a
         # write of its own (on SQLite, a second writer would wait for this one).
-        row, evidence = self._new_row(new), self._evidence_rows(record, new.evidence)
+        cipher = self.vault.cipher(record.customer_id, create=True)
+        row = self._new_row(new, cipher)
+        evidence = self._evidence_rows(record, new.evidence, cipher)
         try:
             with self.db.begin() as conn:
                 conn.execute(applications.insert().values(**row))
@@ -123,12 +125,10 @@ class SqlApplicationStore:
             return self._existing(record.owner, record.request_id, new.input_sha256)
         return record
 
-    def _new_row(self, new: NewApplication) -> dict[str, Any]:
+    def _new_row(self, new: NewApplication, cipher: CustomerCipher) -> dict[str, Any]:
         record = new.record
         assert record.applicant is not None
-        sealed = self._seal(
-            record.customer_id, "applicant", codec.applicant_to_dict(record.applicant)
-        )
+        sealed = _seal(cipher, "applicant", codec.applicant_to_dict(record.applicant))
         return {
             "id": record.id,
             "owner": record.owner,
@@ -144,7 +144,7 @@ class SqlApplicationStore:
         }
 
     def _evidence_rows(
-        self, record: ApplicationRecord, items: tuple[Evidence, ...]
+        self, record: ApplicationRecord, items: tuple[Evidence, ...], cipher: CustomerCipher
     ) -> list[dict[str, Any]]:
         now = utcnow()
         return [
@@ -155,9 +155,7 @@ class SqlApplicationStore:
                 "seq": seq,
                 "sha256": hashlib.sha256(item.content).hexdigest(),
                 "size": len(item.content),
-                "content_sealed": self.vault.seal(
-                    record.customer_id, f"evidence:{record.id}:{seq}", item.content
-                ),
+                "content_sealed": cipher.seal(f"evidence:{record.id}:{seq}", item.content),
                 "created_at": now,
             }
             for seq, item in enumerate(items)
@@ -189,8 +187,9 @@ class SqlApplicationStore:
 
     def _record(self, row: sa.RowMapping) -> ApplicationRecord:
         customer_id = row["customer_id"]
-        applicant = self._open(customer_id, "applicant", row["applicant_sealed"])
-        sealed_decision = self._open(customer_id, "decision", row["decision_sealed"])
+        cipher = self.vault.cipher(customer_id)
+        applicant = _open(cipher, "applicant", row["applicant_sealed"])
+        sealed_decision = _open(cipher, "decision", row["decision_sealed"])
         return ApplicationRecord(
             id=row["id"],
             owner=row["owner"],
@@ -211,20 +210,22 @@ class SqlApplicationStore:
         )
 
     def evidence(self, application_id: str) -> tuple[Evidence, ...]:
-        record = self.get(application_id)
+        owner = sa.select(applications.c.customer_id).where(applications.c.id == application_id)
         query = (
             evidence_rows.select()
             .where(evidence_rows.c.application_id == application_id)
             .order_by(evidence_rows.c.seq)
         )
         with self.db.read() as conn:
+            customer_id = conn.execute(owner).scalar_one_or_none()
             rows = list(conn.execute(query).mappings())
+        if customer_id is None:
+            raise NotFound("application", application_id)
+        cipher = self.vault.cipher(customer_id)
         return tuple(
             Evidence(
                 EvidenceKind(r["kind"]),
-                self.vault.open(
-                    record.customer_id, f"evidence:{application_id}:{r['seq']}", r["content_sealed"]
-                ),
+                cipher.open(f"evidence:{application_id}:{r['seq']}", r["content_sealed"]),
             )
             for r in rows
         )
@@ -251,12 +252,13 @@ class SqlApplicationStore:
         customer: CustomerRecord,
     ) -> None:
         view = client_view(decision)
-        sealed = self._seal(
-            customer.id,
+        cipher = self.vault.cipher(customer.id)
+        sealed = _seal(
+            cipher,
             "decision",
             {"checks": codec.checks_to_dict(checks), "decision": codec.decision_to_dict(decision)},
         )
-        new_customer = customer_insert(customer, self.vault)
+        new_customer = customer_insert(customer, cipher)
         with self.db.begin() as conn:
             moved = conn.execute(
                 applications.update()
@@ -290,19 +292,19 @@ class SqlApplicationStore:
             )
         return int(gone)
 
-    def _seal(self, customer_id: str, field: str, data: object) -> bytes:
-        return self.vault.seal(customer_id, field, codec.dumps(data))
 
-    def _open(self, customer_id: str, field: str, token: bytes | None) -> dict[str, Any] | None:
-        if token is None:
-            return None
-        return codec.loads(self.vault.open(customer_id, field, token))
+def _seal(cipher: CustomerCipher, field: str, data: object) -> bytes:
+    return cipher.seal(field, codec.dumps(data))
 
 
-def customer_insert(record: CustomerRecord, vault: PiiVault) -> Callable[[Connection], None]:
+def _open(cipher: CustomerCipher, field: str, token: bytes | None) -> dict[str, Any] | None:
+    return None if token is None else codec.loads(cipher.open(field, token))
+
+
+def customer_insert(record: CustomerRecord, cipher: CustomerCipher) -> Callable[[Connection], None]:
     """Seal a new customer's rows now; the returned function inserts them in a transaction."""
-    row = customer_row(record, vault)
-    rating_rows = [rating_row(record.id, seq, r, vault) for seq, r in enumerate(record.ratings)]
+    row = customer_row(record, cipher)
+    rating_rows = [rating_row(seq, r, cipher) for seq, r in enumerate(record.ratings)]
     links = [{"customer_id": record.id, "account_id": a} for a in sorted(record.accounts)]
 
     def insert(conn: Connection) -> None:
@@ -339,13 +341,13 @@ class SqlCustomerStore:
         linked = conn.execute(
             sa.select(accounts.c.account_id).where(accounts.c.customer_id == customer_id)
         ).scalars()
-        return customer_from_rows(row, list(rating_rows), frozenset(linked), self.vault)
+        cipher = self.vault.cipher(customer_id)
+        return customer_from_rows(row, list(rating_rows), frozenset(linked), cipher)
 
     def put(self, record: CustomerRecord) -> None:
-        row = customer_row(record, self.vault)
-        rating_rows = [
-            rating_row(record.id, n, r, self.vault) for n, r in enumerate(record.ratings)
-        ]
+        cipher = self.vault.cipher(record.id)
+        row = customer_row(record, cipher)
+        rating_rows = [rating_row(n, r, cipher) for n, r in enumerate(record.ratings)]
         with self.db.begin() as conn:
             updated = conn.execute(
                 customers.update().where(customers.c.id == record.id).values(**row)
