@@ -55,6 +55,15 @@ AREAS: tuple[Area, ...] = (
         settings="watchlists.settings:ListsSettings",
     ),
     Area(
+        "identity",
+        rpc="services.identity.rpc:build",
+        tasks="workers.tasks.identity",
+        tables="services.identity.adapters.tables",
+        demo="services.identity.demo:run",
+        beat="services.identity.beat:schedule",
+        settings="services.identity.settings:IdentitySettings",
+    ),
+    Area(
         "onboarding",
         rpc="services.onboarding.rpc:build",
         tasks="workers.tasks.onboarding",
