@@ -131,10 +131,18 @@ def evaluate_command_from_proto(request: pb.EvaluateRequest) -> EvaluateCommand:
     applicant = applicant_from_proto(request.applicant, problems)
     if problems or applicant is None:
         raise InvalidArgument("invalid onboarding request", problems)
+    offsets = list(request.liveness_frame_offsets_ms)
+    if len(offsets) != len(request.liveness_frames):
+        raise InvalidArgument.for_field(
+            "liveness_frame_offsets_ms", "give one offset per liveness frame"
+        )
     evidence = (
         *(Evidence(EvidenceKind.DOCUMENT, image) for image in request.document_images),
         *((Evidence(EvidenceKind.SELFIE, request.selfie),) if request.selfie else ()),
-        *(Evidence(EvidenceKind.LIVENESS_FRAME, frame) for frame in request.liveness_frames),
+        *(
+            Evidence(EvidenceKind.LIVENESS_FRAME, frame, offset)
+            for frame, offset in zip(request.liveness_frames, offsets, strict=True)
+        ),
     )
     return EvaluateCommand(
         request_id=request.request_id,
@@ -143,6 +151,7 @@ def evaluate_command_from_proto(request: pb.EvaluateRequest) -> EvaluateCommand:
         channel=request.channel,
         evidence=evidence,
         liveness_challenge_id=request.liveness_challenge_id,
+        liveness_nonce=request.liveness_nonce,
     )
 
 

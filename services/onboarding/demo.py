@@ -1,9 +1,10 @@
-"""Demo step: three applicants through OnboardingService.Evaluate, decisions as clients see them.
+"""Demo step: four applicants through OnboardingService.Evaluate, decisions as clients see them.
 
-A clean applicant, a self-declared PEP and a resident of a FATF call-for-action country, each
-with a specimen document image and a face photo from ../shared/data when present. Until the
-identity and screening areas are deployed, their checks "did not run" and the policy sends
-every applicant to review: the step shows that fail-safe as it is.
+A clean applicant, one whose selfie shows someone else, a self-declared PEP and a resident of a
+FATF call-for-action country. Faces come from ../shared/data (a portrait photo stands in for the
+document image until the MRZ engine is merged: identity then reports its document checks as
+unavailable, which the policy sends to review). Screening is not merged yet either: its check
+"did not run", and the policy never approves without it, so nobody is APPROVED here yet.
 """
 
 from __future__ import annotations
@@ -42,20 +43,26 @@ def _applicant(family: str, residence: str, *, pep: bool = False) -> pb.Applican
     )
 
 
+OBAMA, OBAMA_SELFIE = (
+    "faces/people/barack_obama/obama.jpg",
+    "faces/people/barack_obama/obama-480p.jpg",
+)
+BIDEN = "faces/people/joe_biden/biden.jpg"
 APPLICANTS = (
-    ("clean applicant", _applicant("Eriksson", "SE")),
-    ("declared PEP", _applicant("Lindqvist", "SE", pep=True)),
-    ("resident of IR", _applicant("Berg", "IR")),
+    ("clean applicant", _applicant("Eriksson", "SE"), OBAMA_SELFIE),
+    ("someone else", _applicant("Nilsson", "SE"), BIDEN),
+    ("declared PEP", _applicant("Lindqvist", "SE", pep=True), OBAMA_SELFIE),
+    ("resident of IR", _applicant("Berg", "IR"), OBAMA_SELFIE),
 )
 
 
-async def _evaluate(ctx: DemoContext, label: str, applicant: pb.Applicant) -> str:
+async def _evaluate(ctx: DemoContext, label: str, applicant: pb.Applicant, selfie: str) -> str:
     stub = onboarding_pb2_grpc.OnboardingServiceStub(ctx.channel)
     request = pb.EvaluateRequest(
         request_id=f"demo-onboarding-{uuid.uuid4().hex[:8]}",
         applicant=applicant,
-        document_images=[_image("documents/icao_style/fastmrz_td3.jpg")],
-        selfie=_image("faces/people/barack_obama/obama.jpg"),
+        document_images=[_image(OBAMA)],
+        selfie=_image(selfie),
         product="current_account",
         channel="online",
     )
@@ -82,7 +89,7 @@ async def _evaluate(ctx: DemoContext, label: str, applicant: pb.Applicant) -> st
 
 
 async def run(ctx: DemoContext) -> None:
-    outcomes = [await _evaluate(ctx, label, applicant) for label, applicant in APPLICANTS]
+    outcomes = [await _evaluate(ctx, *applicant) for applicant in APPLICANTS]
     decided = sum(o != "undecided" for o in outcomes)
-    detail = ", ".join(f"{label}: {o}" for (label, _), o in zip(APPLICANTS, outcomes, strict=True))
+    detail = ", ".join(f"{a[0]}: {o}" for a, o in zip(APPLICANTS, outcomes, strict=True))
     ctx.record("onboarding", "ok" if decided == len(APPLICANTS) else "FAILED", detail)

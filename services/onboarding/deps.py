@@ -4,9 +4,9 @@
     customers = customer_deps(container)        # reviews, holds, re-rating, retention
 
 The policy file is loaded and validated here, so a server, worker or CLI with a bad policy
-fails at start-up with the path of the bad field. The case area is composed through its Python
-use cases (`adapters/cases_area.py`); identity and screening through stand-ins until their
-areas are merged (`adapters/areas.py`).
+fails at start-up with the path of the bad field. The identity and case areas are composed
+through their Python use cases (`adapters/identity_area.py`, `adapters/cases_area.py`);
+screening through a stand-in until its area is merged (`adapters/areas.py`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from services.cases.wiring import case_deps
 from services.common.db import utcnow
 from services.common.runtime import Container
-from services.onboarding.adapters.areas import IdentityNotDeployed, ScreeningNotDeployed
+from services.identity.wiring import identity_deps
+from services.onboarding.adapters.areas import ScreeningNotDeployed
 from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding
+from services.onboarding.adapters.identity_area import IdentityAreaChecker
 from services.onboarding.adapters.sql import SqlApplicationStore, SqlCustomerStore, SqlDataKeyStore
 from services.onboarding.core.policy import Policy
 from services.onboarding.core.policy_file import DEFAULT_POLICY, load_policy
@@ -56,11 +58,14 @@ def load_configured_policy(settings: OnboardingSettings) -> Policy:
 
 
 def area_adapters(container: Container) -> AreaAdapters:
-    """The case area through its use cases; stand-ins for identity and screening until their
-    areas are merged (see adapters/areas.py: their checks count as "did not run")."""
+    """The identity and case areas through their use cases; a stand-in for screening until
+    its area is merged (see adapters/areas.py: its check counts as "did not run")."""
     cases = case_deps(container)
     return AreaAdapters(
-        IdentityNotDeployed(), ScreeningNotDeployed(), CaseStanding(cases), CaseAuditTrail(cases)
+        IdentityAreaChecker(identity_deps(container)),
+        ScreeningNotDeployed(),
+        CaseStanding(cases),
+        CaseAuditTrail(cases),
     )
 
 

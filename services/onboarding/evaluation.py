@@ -60,6 +60,7 @@ from services.onboarding.validation import (
     catalogue_problems,
     check_sizes,
     evidence_problems,
+    liveness_problems,
     raise_problems,
     request_id_problem,
 )
@@ -94,6 +95,7 @@ class EvaluateCommand:
     channel: str
     evidence: tuple[Evidence, ...]
     liveness_challenge_id: str = ""
+    liveness_nonce: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +111,9 @@ class EvaluationResult:
 
 def _digest(command: EvaluateCommand) -> str:
     applicant = codec.dumps(codec.applicant_to_dict(command.applicant))
-    images = [f"{e.kind.value}:{input_digest(e.content)}" for e in command.evidence]
-    return input_digest(
-        applicant, command.product, command.channel, command.liveness_challenge_id, *images
-    )
+    images = [f"{e.kind.value}:{e.offset_ms}:{input_digest(e.content)}" for e in command.evidence]
+    liveness = (command.liveness_challenge_id, command.liveness_nonce)
+    return input_digest(applicant, command.product, command.channel, *liveness, *images)
 
 
 def start_evaluation(
@@ -130,7 +131,9 @@ def start_evaluation(
         + applicant_problems(command.applicant, deps.clock().date())
         + catalogue_problems(command.applicant, command.product, command.channel, deps.policy.risk)
         + evidence_problems(command.evidence, deps.limits)
+        + liveness_problems(command.evidence, command.liveness_challenge_id, command.liveness_nonce)
     )
+    deps.identity.check_images(command.evidence)
     digest = _digest(command)
     record = ApplicationRecord(
         id=new_id("app"),
@@ -142,6 +145,7 @@ def start_evaluation(
         applicant=command.applicant,
         created_at=deps.clock(),
         liveness_challenge_id=command.liveness_challenge_id,
+        liveness_nonce=command.liveness_nonce,
     )
     stored = deps.applications.create_or_get(NewApplication(record, digest, command.evidence))
     new = NewOperation(
@@ -167,6 +171,7 @@ def verify_application(application_id: str, deps: EvaluationDeps) -> None:
         applicant,
         deps.applications.evidence(application_id),
         record.liveness_challenge_id,
+        record.liveness_nonce,
     )
     deps.applications.record_identity(application_id, deps.identity.verify(request))
 

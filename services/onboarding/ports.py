@@ -87,10 +87,16 @@ class IdentityRequest:
     applicant: ApplicantData
     evidence: tuple[Evidence, ...]
     liveness_challenge_id: str = ""
+    liveness_nonce: str = ""
 
 
 class IdentityChecker(Protocol):
     """Runs identity verification; None when it is not available (the policy decides)."""
+
+    def check_images(self, evidence: tuple[Evidence, ...]) -> None:
+        """Refuse unusable images at once (InvalidArgument / ResourceExhausted naming the
+        request field), before anything is stored or queued."""
+        ...
 
     def verify(self, request: IdentityRequest) -> IdentityOutcome | None: ...
 
@@ -111,6 +117,9 @@ class ScriptedIdentity:
         self.outcomes = dict(outcomes)
         self.default = default
         self.calls: list[str] = []
+
+    def check_images(self, evidence: tuple[Evidence, ...]) -> None:
+        return None
 
     def verify(self, request: IdentityRequest) -> IdentityOutcome | None:
         self.calls.append(request.application_id)

@@ -7,6 +7,7 @@ pixel bombs) is the identity area's to judge: it decodes them defensively.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -126,6 +127,31 @@ def evidence_problems(evidence: tuple[Evidence, ...], limits: InputLimits) -> li
     if any(not item.content for item in evidence):
         found.append(FieldViolation("document_images", "images must not be empty"))
     return found
+
+
+def liveness_problems(
+    evidence: tuple[Evidence, ...], challenge_id: str, nonce: str
+) -> list[FieldViolation]:
+    """Liveness frames come with their challenge, nonce and strictly increasing offsets."""
+    offsets = [e.offset_ms for e in evidence if e.kind is EvidenceKind.LIVENESS_FRAME]
+    found = [
+        problem
+        for field, value in (("liveness_challenge_id", challenge_id), ("liveness_nonce", nonce))
+        if (problem := _token_problem(field, value, required=bool(offsets)))
+    ]
+    if offsets and (offsets[0] < 0 or any(b <= a for a, b in itertools.pairwise(offsets))):
+        found.append(
+            FieldViolation("liveness_frame_offsets_ms", "must increase strictly, from 0 or more")
+        )
+    return found
+
+
+def _token_problem(field: str, value: str, *, required: bool) -> FieldViolation | None:
+    if not value:
+        return FieldViolation(field, "is required with liveness frames") if required else None
+    if len(value) > 128 or not value.isascii() or not value.isprintable():
+        return FieldViolation(field, "must be at most 128 printable ASCII characters")
+    return None
 
 
 def check_sizes(evidence: tuple[Evidence, ...], limits: InputLimits) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from services.onboarding.core.application import Evidence
 from services.onboarding.core.checks import IdentityOutcome, ScreeningOutcome
 from services.onboarding.ports import AuditEvent, IdentityRequest
 from watchlists.model import Party
@@ -34,6 +35,9 @@ class _WarnOnce:
 
 
 class IdentityNotDeployed:
+    def check_images(self, evidence: tuple[Evidence, ...]) -> None:
+        return None
+
     def __init__(self) -> None:
         self._note = _WarnOnce("identity verification is not deployed: checks recorded as not run")
 

@@ -140,6 +140,9 @@ class SqlApplicationStore:
             "channel": record.channel,
             "liveness_challenge_id": record.liveness_challenge_id,
             "applicant_sealed": sealed,
+            "liveness_nonce_sealed": cipher.seal("liveness_nonce", record.liveness_nonce.encode())
+            if record.liveness_nonce
+            else None,
             "created_at": record.created_at,
         }
 
@@ -153,6 +156,7 @@ class SqlApplicationStore:
                 "application_id": record.id,
                 "kind": item.kind.value,
                 "seq": seq,
+                "offset_ms": item.offset_ms,
                 "sha256": hashlib.sha256(item.content).hexdigest(),
                 "size": len(item.content),
                 "content_sealed": cipher.seal(f"evidence:{record.id}:{seq}", item.content),
@@ -201,6 +205,7 @@ class SqlApplicationStore:
             created_at=row["created_at"],
             state=ApplicationState(row["state"]),
             liveness_challenge_id=row["liveness_challenge_id"],
+            liveness_nonce=_open_text(cipher, "liveness_nonce", row["liveness_nonce_sealed"]),
             identity=codec.identity_from_dict(row["identity_outcome"]),
             checks=codec.checks_from_dict(sealed_decision["checks"]) if sealed_decision else None,
             decision=codec.decision_from_dict(sealed_decision["decision"])
@@ -226,6 +231,7 @@ class SqlApplicationStore:
             Evidence(
                 EvidenceKind(r["kind"]),
                 cipher.open(f"evidence:{application_id}:{r['seq']}", r["content_sealed"]),
+                r["offset_ms"],
             )
             for r in rows
         )
@@ -288,7 +294,7 @@ class SqlApplicationStore:
             conn.execute(
                 applications.update()
                 .where(applications.c.id == application_id)
-                .values(applicant_sealed=None, decision_sealed=None)
+                .values(applicant_sealed=None, decision_sealed=None, liveness_nonce_sealed=None)
             )
         return int(gone)
 
@@ -299,6 +305,10 @@ def _seal(cipher: CustomerCipher, field: str, data: object) -> bytes:
 
 def _open(cipher: CustomerCipher, field: str, token: bytes | None) -> dict[str, Any] | None:
     return None if token is None else codec.loads(cipher.open(field, token))
+
+
+def _open_text(cipher: CustomerCipher, field: str, token: bytes | None) -> str:
+    return "" if token is None else cipher.open(field, token).decode()
 
 
 def customer_insert(record: CustomerRecord, cipher: CustomerCipher) -> Callable[[Connection], None]:

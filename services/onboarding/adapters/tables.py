@@ -24,6 +24,7 @@ onboarding_applications = sa.Table(
     sa.Column("channel", sa.String(64), nullable=False),
     sa.Column("liveness_challenge_id", sa.String(128), nullable=False, server_default=""),
     sa.Column("applicant_sealed", sa.LargeBinary, nullable=True),  # NULL once shredded
+    sa.Column("liveness_nonce_sealed", sa.LargeBinary, nullable=True),
     # Identity step: verdict, findings codes, verification id (no PII); NULL + state verified
     # means identity verification did not run.
     sa.Column("identity_outcome", JsonColumn, nullable=True),
@@ -53,6 +54,7 @@ onboarding_evidence = sa.Table(
     ),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("offset_ms", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("content_sealed", sa.LargeBinary, nullable=False),

@@ -36,6 +36,7 @@ class EvidenceKind(StrEnum):
 class Evidence:
     kind: EvidenceKind
     content: bytes
+    offset_ms: int = 0  # liveness frames: milliseconds since the first frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class ApplicationRecord:
     created_at: datetime
     state: ApplicationState = ApplicationState.RECEIVED
     liveness_challenge_id: str = ""
+    liveness_nonce: str = ""  # a secret of the challenge: stored sealed
     identity: IdentityOutcome | None = None  # with state >= VERIFIED: None = did not run
     checks: CheckOutcomes | None = None
     decision: Decision | None = None

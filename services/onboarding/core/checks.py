@@ -38,7 +38,8 @@ class IdentityFinding(StrEnum):
     FACE_INCONCLUSIVE = "face_inconclusive"
     SELFIE_UNUSABLE = "selfie_unusable"
     LIVENESS_FAILED = "liveness_failed"
-    PRESENTATION_ATTACK = "presentation_attack"
+    PRESENTATION_ATTACK = "presentation_attack"  # replayed challenge, face swapped mid-session
+    PRESENTATION_ATTACK_SUSPECTED = "presentation_attack_suspected"  # passive heuristics only
 
 
 @dataclass(frozen=True, slots=True)

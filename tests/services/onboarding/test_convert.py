@@ -67,7 +67,9 @@ def full_request() -> pb.EvaluateRequest:
         document_images=[b"front", b"back"],
         selfie=b"selfie",
         liveness_frames=[b"f1", b"f2"],
+        liveness_frame_offsets_ms=[0, 400],
         liveness_challenge_id="chl_1",
+        liveness_nonce="n0nce",
         product="current_account",
         channel="online",
     )
@@ -90,7 +92,8 @@ def test_evaluate_request_to_command() -> None:
         EvidenceKind.LIVENESS_FRAME,
         EvidenceKind.LIVENESS_FRAME,
     ]
-    assert command.liveness_challenge_id == "chl_1"
+    assert (command.liveness_challenge_id, command.liveness_nonce) == ("chl_1", "n0nce")
+    assert [e.offset_ms for e in command.evidence[-2:]] == [0, 400]
 
 
 def test_malformed_dates_and_kinds_are_all_reported() -> None:
@@ -109,6 +112,11 @@ def test_malformed_dates_and_kinds_are_all_reported() -> None:
     }
     with pytest.raises(InvalidArgument):
         evaluate_command_from_proto(pb.EvaluateRequest(request_id="x"))
+    uneven = full_request()
+    uneven.liveness_frame_offsets_ms.pop()
+    with pytest.raises(InvalidArgument) as caught:
+        evaluate_command_from_proto(uneven)
+    assert caught.value.violations[0].field == "liveness_frame_offsets_ms"
 
 
 def test_result_and_customer_to_wire() -> None:

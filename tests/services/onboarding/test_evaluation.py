@@ -202,10 +202,27 @@ def test_oversized_images_are_resource_exhausted_before_anything_is_stored() -> 
     assert world.applications.records == {}
 
 
-def test_too_many_liveness_frames_and_no_face_capture() -> None:
-    frames = tuple(Evidence(EvidenceKind.LIVENESS_FRAME, JPEG) for _ in range(11))
+def test_liveness_frames_need_their_challenge_and_ordered_offsets() -> None:
+    frames = (
+        Evidence(EvidenceKind.LIVENESS_FRAME, JPEG, 0),
+        Evidence(EvidenceKind.LIVENESS_FRAME, JPEG, 0),
+    )
     found = violations(World(), command(evidence=(Evidence(EvidenceKind.DOCUMENT, JPEG), *frames)))
-    assert found == {"liveness_frames": "at most 10 frames"}
+    assert found == {
+        "liveness_challenge_id": "is required with liveness frames",
+        "liveness_nonce": "is required with liveness frames",
+        "liveness_frame_offsets_ms": "must increase strictly, from 0 or more",
+    }
+
+
+def test_too_many_liveness_frames_and_no_face_capture() -> None:
+    frames = tuple(Evidence(EvidenceKind.LIVENESS_FRAME, JPEG, i * 100) for i in range(11))
+    cmd = dataclasses.replace(
+        command(evidence=(Evidence(EvidenceKind.DOCUMENT, JPEG), *frames)),
+        liveness_challenge_id="chl_1",
+        liveness_nonce="n",
+    )
+    assert violations(World(), cmd) == {"liveness_frames": "at most 10 frames"}
     found = violations(World(), command(evidence=(Evidence(EvidenceKind.DOCUMENT, JPEG),)))
     assert found == {"selfie": "a selfie or liveness frames are required"}
 

@@ -38,6 +38,7 @@ def upgrade() -> None:
             "liveness_challenge_id", sa.String(length=128), server_default="", nullable=False
         ),
         sa.Column("applicant_sealed", sa.LargeBinary(), nullable=True),
+        sa.Column("liveness_nonce_sealed", sa.LargeBinary(), nullable=True),
         sa.Column(
             "identity_outcome",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -145,6 +146,7 @@ def upgrade() -> None:
         sa.Column("application_id", sa.String(length=40), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("offset_ms", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("content_sealed", sa.LargeBinary(), nullable=False),

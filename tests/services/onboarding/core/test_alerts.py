@@ -60,7 +60,7 @@ def test_identity_and_edd_alerts_are_keyed_by_application() -> None:
     assert alert.key == "onboarding:app_1:identity"
     assert alert.source is AlertSource.IDENTITY_CHECK
     assert alert.evidence["identity_findings"] == ["presentation_attack"]
-    assert alert.summary == "PRESENTATION_ATTACK_SUSPECTED (presentation-attack)"
+    assert alert.summary == "PRESENTATION_ATTACK (presentation-attack)"
 
     pep = checks(screening_outcome=screening(hit(ListCategory.PEP, entry_id="pep:Q1")))
     alerts = {a.source: a for a in decision_alerts(evaluate(pep), pep, CONTEXT)}

@@ -103,7 +103,7 @@ def test_clean_applicant_is_approved_with_no_reasons_and_no_actions() -> None:
         (
             IdentityFinding.PRESENTATION_ATTACK,
             ClientReason.LIVENESS_CHECK_FAILED,
-            InternalReason.PRESENTATION_ATTACK_SUSPECTED,
+            InternalReason.PRESENTATION_ATTACK,
         ),
     ],
 )
@@ -153,6 +153,16 @@ def test_identity_retry_asks_again(
     view = client_view(decision)
     assert {item.value for item in view.resubmit} == items
     assert cases_of(decision) == {}
+
+
+def test_suspected_presentation_attack_is_reviewed_with_a_high_identity_case() -> None:
+    decision = evaluate(
+        checks(identity(IdentityVerdict.REVIEW, IdentityFinding.PRESENTATION_ATTACK_SUSPECTED))
+    )
+    assert decision.outcome is Outcome.PENDING_REVIEW
+    assert decision.client_reasons == (ClientReason.ADDITIONAL_REVIEW_REQUIRED,)
+    assert internal_codes(decision) == [InternalReason.PRESENTATION_ATTACK_SUSPECTED]
+    assert cases_of(decision) == {CaseKind.IDENTITY: Severity.HIGH}
 
 
 def test_identity_review_and_inconclusive_face_go_to_an_officer() -> None:

@@ -26,7 +26,7 @@ def problems(path: Path) -> dict[str, str]:
 
 def test_default_policy_loads_with_version_hash_and_fatf_lists() -> None:
     policy = default_policy()
-    assert policy.version == "2025.06-default.1"
+    assert policy.version == "2025.06-default.2"
     assert len(policy.content_sha256) == 64
     assert {"IR", "KP", "MM"} == policy.risk.country_list.call_for_action
     assert "KE" in policy.risk.country_list.increased_monitoring

@@ -348,16 +348,20 @@ class EvaluateRequest(_message.Message):
     LIVENESS_CHALLENGE_ID_FIELD_NUMBER: _builtins.int
     PRODUCT_FIELD_NUMBER: _builtins.int
     CHANNEL_FIELD_NUMBER: _builtins.int
+    LIVENESS_NONCE_FIELD_NUMBER: _builtins.int
+    LIVENESS_FRAME_OFFSETS_MS_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     """Idempotency key chosen by the client (1..128 printable ASCII characters). Required."""
     selfie: _builtins.bytes
     """A selfie (JPEG/PNG); required unless liveness frames are given."""
     liveness_challenge_id: _builtins.str
-    """The challenge the liveness frames answer (from the identity service), if any."""
+    """The challenge the liveness frames answer (IdentityService.StartLiveness), if any."""
     product: _builtins.str
     """Product applied for, from the policy's catalogue (e.g. "current_account"). Required."""
     channel: _builtins.str
     """Onboarding channel from the policy's catalogue (e.g. "online", "branch"). Required."""
+    liveness_nonce: _builtins.str
+    """The challenge's nonce (from StartLiveness); required with liveness frames."""
     @_builtins.property
     def applicant(self) -> Global___Applicant:
         """The applicant's data. Required."""
@@ -370,6 +374,10 @@ class EvaluateRequest(_message.Message):
     def liveness_frames(self) -> _containers.RepeatedScalarFieldContainer[_builtins.bytes]:
         """Frames of an active liveness challenge, in capture order."""
 
+    @_builtins.property
+    def liveness_frame_offsets_ms(self) -> _containers.RepeatedScalarFieldContainer[_builtins.int]:
+        """Milliseconds since the first frame, one per liveness frame, strictly increasing."""
+
     def __init__(
         self,
         *,
@@ -381,10 +389,12 @@ class EvaluateRequest(_message.Message):
         liveness_challenge_id: _builtins.str = ...,
         product: _builtins.str = ...,
         channel: _builtins.str = ...,
+        liveness_nonce: _builtins.str = ...,
+        liveness_frame_offsets_ms: _abc.Iterable[_builtins.int] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["applicant", b"applicant"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["applicant", b"applicant", "channel", b"channel", "document_images", b"document_images", "liveness_challenge_id", b"liveness_challenge_id", "liveness_frames", b"liveness_frames", "product", b"product", "request_id", b"request_id", "selfie", b"selfie"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applicant", b"applicant", "channel", b"channel", "document_images", b"document_images", "liveness_challenge_id", b"liveness_challenge_id", "liveness_frame_offsets_ms", b"liveness_frame_offsets_ms", "liveness_frames", b"liveness_frames", "liveness_nonce", b"liveness_nonce", "product", b"product", "request_id", b"request_id", "selfie", b"selfie"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
