@@ -171,10 +171,8 @@ def _flow_on_sqlite(count: int) -> float:
     from services.common.db import Database
     from services.common.migrate import upgrade
     from services.common.operations import SqlOperationStore
-    from services.onboarding.adapters.sql import (
-        SqlApplicationStore,
-        SqlDataKeyStore,
-    )
+    from services.onboarding.adapters.applications import SqlApplicationStore
+    from services.onboarding.adapters.keys import SqlDataKeyStore
     from services.onboarding.evaluation import (
         EvaluationDeps,
         decide_application,

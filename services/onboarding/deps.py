@@ -18,10 +18,12 @@ from services.cases.wiring import case_deps
 from services.common.db import utcnow
 from services.common.runtime import Container
 from services.identity.wiring import identity_deps
+from services.onboarding.adapters.applications import SqlApplicationStore
 from services.onboarding.adapters.areas import ScreeningNotDeployed
 from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding
+from services.onboarding.adapters.customers import SqlCustomerStore
 from services.onboarding.adapters.identity_area import IdentityAreaChecker
-from services.onboarding.adapters.sql import SqlApplicationStore, SqlCustomerStore, SqlDataKeyStore
+from services.onboarding.adapters.keys import SqlDataKeyStore
 from services.onboarding.core.policy import Policy
 from services.onboarding.core.policy_file import DEFAULT_POLICY, load_policy
 from services.onboarding.evaluation import EvaluationDeps

@@ -1,8 +1,9 @@
 """What the onboarding handlers need from the outside world, with in-memory adapters.
 
 The in-memory adapters are the fakes the handler tests use instead of mocks; the SQL adapters
-(`adapters/sql.py`) pass the same contract tests, and `adapters/areas.py` adapts the identity,
-screening and case areas' use cases to these ports.
+(`adapters/applications.py`, `customers.py`, `keys.py`) pass the same contract tests, and
+`adapters/identity_area.py`, `cases_area.py` and `areas.py` adapt the other areas' use cases
+(or stand in for an area not yet merged) to these ports.
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from services.common.alerts import Severity
 from services.common.crypto import KeyRing, generate_key_spec
 from services.common.errors import AlreadyExists, NotFound
-from services.onboarding.adapters.sql import SqlApplicationStore, SqlCustomerStore, SqlDataKeyStore
+from services.onboarding.adapters.applications import SqlApplicationStore
+from services.onboarding.adapters.customers import SqlCustomerStore
+from services.onboarding.adapters.keys import SqlDataKeyStore
 from services.onboarding.adapters.tables import (
     onboarding_applications,
     onboarding_customers,
