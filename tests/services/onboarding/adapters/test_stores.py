@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,9 +31,7 @@ from services.onboarding.core.checks import (
 from services.onboarding.core.customer import CustomerStatus, mark_shredded
 from services.onboarding.core.policy import Outcome
 from services.onboarding.core.risk import RingInvolvement
-from services.onboarding.evaluation import (
-    decide_application,
-)
+from services.onboarding.evaluation import decide_application, verify_application
 from services.onboarding.handlers import (
     ResolveReview,
     end_relationship,
@@ -237,3 +236,20 @@ def test_due_reviews_raise_one_alert_each(world: World) -> None:
     )  # the next day: same review, no new alert
     reviews = [a for a in world.alerts.alerts.values() if a.key.startswith("review:")]
     assert [(a.subject_id, a.severity) for a in reviews] == [(pep.customer_id, Severity.HIGH)]
+
+
+def test_concurrent_decisions_create_one_customer(world: World) -> None:
+    """Two deliveries of the decision step at once (a redelivery racing the original)."""
+    _, application_id = world.submit(command())
+    verify_application(application_id, world.evaluation)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        deciding = [pool.submit(decide_application, application_id, world.evaluation) for _ in "ab"]
+        results = [future.result() for future in deciding]
+    assert results[0] == results[1]
+    stored = world.applications.get(application_id)
+    assert world.customers.get(stored.customer_id).application_id == application_id
+    if hasattr(world, "db"):
+        with world.db.read() as conn:
+            query = sa.select(sa.func.count()).select_from(onboarding_customers)
+            count = conn.execute(query).scalar_one()
+        assert count == 1
