@@ -55,6 +55,14 @@ AREAS: tuple[Area, ...] = (
         settings="watchlists.settings:ListsSettings",
     ),
     Area(
+        "screening",
+        rpc="services.screening.rpc:build",
+        tasks="workers.tasks.screening",
+        tables="services.screening.adapters.tables",
+        demo="services.screening.demo:run",
+        settings="services.screening.settings:ScreeningSettings",
+    ),
+    Area(
         "identity",
         rpc="services.identity.rpc:build",
         tasks="workers.tasks.identity",
