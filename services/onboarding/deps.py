@@ -1,12 +1,13 @@
 """Building the onboarding dependencies from the composition root (once per process).
 
-    evaluation = evaluation_deps(container)     # the Evaluate flow
-    customers = customer_deps(container)        # reviews, holds, re-rating, retention
+    deps = onboarding_deps(container)
+    deps.evaluation                             # the Evaluate flow
+    deps.customers                              # reviews, holds, re-rating, retention
 
 The policy file is loaded and validated here, so a server, worker or CLI with a bad policy
-fails at start-up with the path of the bad field. The identity and case areas are composed
-through their Python use cases (`adapters/identity_area.py`, `adapters/cases_area.py`);
-screening through a stand-in until its area is merged (`adapters/areas.py`).
+fails at start-up with the path of the bad field. The identity, screening and case areas are
+composed through their Python use cases (`adapters/identity_area.py`, `screening_area.py`,
+`cases_area.py`); `adapters/areas.py` keeps stand-ins for builds without one of them.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from services.common.db import utcnow
 from services.common.runtime import Container
 from services.identity.wiring import identity_deps
 from services.onboarding.adapters.applications import SqlApplicationStore
-from services.onboarding.adapters.areas import ScreeningNotDeployed
 from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding
 from services.onboarding.adapters.customers import SqlCustomerStore
 from services.onboarding.adapters.identity_area import IdentityAreaChecker
 from services.onboarding.adapters.keys import SqlDataKeyStore
+from services.onboarding.adapters.screening_area import ScreeningAreaScreener
 from services.onboarding.core.policy import Policy
 from services.onboarding.core.policy_file import DEFAULT_POLICY, load_policy
 from services.onboarding.evaluation import EvaluationDeps
@@ -32,6 +33,7 @@ from services.onboarding.pii import PiiVault
 from services.onboarding.ports import AuditTrail, IdentityChecker, OpenCaseLookup, Screener
 from services.onboarding.settings import OnboardingSettings
 from services.onboarding.validation import InputLimits
+from services.screening.deps import screening_deps
 
 log = logging.getLogger(__name__)
 AREA = "onboarding"
@@ -60,12 +62,11 @@ def load_configured_policy(settings: OnboardingSettings) -> Policy:
 
 
 def area_adapters(container: Container) -> AreaAdapters:
-    """The identity and case areas through their use cases; a stand-in for screening until
-    its area is merged (see adapters/areas.py: its check counts as "did not run")."""
+    """The identity, screening and case areas through their Python use cases."""
     cases = case_deps(container)
     return AreaAdapters(
         IdentityAreaChecker(identity_deps(container)),
-        ScreeningNotDeployed(),
+        ScreeningAreaScreener(screening_deps(container)),
         CaseStanding(cases),
         CaseAuditTrail(cases),
     )
