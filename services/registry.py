@@ -71,6 +71,16 @@ AREAS: tuple[Area, ...] = (
         beat="services.identity.beat:schedule",
         settings="services.identity.settings:IdentitySettings",
     ),
+    Area(
+        "onboarding",
+        rpc="services.onboarding.rpc:build",
+        tasks="workers.tasks.onboarding",
+        tables="services.onboarding.adapters.tables",
+        cli="services.onboarding.cli:group",
+        demo="services.onboarding.demo:run",
+        beat="services.onboarding.beat:schedule",
+        settings="services.onboarding.settings:OnboardingSettings",
+    ),
     # Case management runs its demo step after the producers above have raised their alerts.
     Area(
         "cases",
