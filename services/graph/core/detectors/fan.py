@@ -1,0 +1,181 @@
+"""Fan-in and fan-out (smurfing): many distinct counterparties around one hub in a short window.
+
+Structure alone is not enough: a payroll run is a fan-out and a busy shop is a fan-in. A burst
+becomes a finding only when it also looks unlike ordinary business, measured by four features:
+
+- one-shot counterparties: smurfs and collection mules deal with the hub once; staff are paid
+  every month and customers come back (payroll and merchants score ~0);
+- burstiness: the window is far busier than the hub's own normal rate (a shop's steady stream
+  is not a burst);
+- pass-through: the money moved on (fan-in) or had just arrived (fan-out): a transit hub;
+- near threshold: the amounts sit just under the reporting threshold.
+
+The first two are gates (both must hold); the score combines all four.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from services.graph.core.detectors.base import (
+    REPORTING_THRESHOLD,
+    DetectionContext,
+    burst_starts,
+    listing,
+    make_finding,
+    ramp,
+)
+from services.graph.core.frame import IntArray
+from services.graph.core.model import DAY, Finding, Typology, duration_text, iso, money
+
+
+@dataclass(frozen=True, slots=True)
+class FanParams:
+    """`history` is how far before and after a burst the hub's normal behaviour is read: it
+    must exceed the longest legitimate period (a month for payroll)."""
+
+    min_counterparties: int = 5
+    window: int = 3 * DAY
+    threshold: float = REPORTING_THRESHOLD
+    history: int = 40 * DAY
+    min_one_shot: float = 0.6
+    min_burst: float = 2.5
+    min_score: float = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class FanWindow:
+    """One burst at a hub: its edges (frame rows) and the features that judge it."""
+
+    hub: int
+    edges: IntArray
+    one_shot: float
+    burst: float
+    pass_through: float
+    near_threshold: float
+
+    @property
+    def suspicion(self) -> float:
+        return (
+            0.3
+            + 0.25 * self.one_shot
+            + 0.2 * ramp(self.burst, 2.0, 8.0)
+            + 0.15 * self.pass_through
+            + 0.1 * self.near_threshold
+        )
+
+
+def detect_fan_out(ctx: DetectionContext, params: FanParams | None = None) -> list[Finding]:
+    """One hub pays many distinct, one-shot recipients under the threshold within a short window."""
+    p = params or FanParams()
+    return [
+        make_finding(ctx, Typology.FAN_OUT, w.hub, w.edges, (w.suspicion, _explain(ctx, w, True)))
+        for w in fan_windows(ctx, outgoing=True, params=p)
+        if w.suspicion >= p.min_score
+    ]
+
+
+def detect_fan_in(ctx: DetectionContext, params: FanParams | None = None) -> list[Finding]:
+    """Many distinct, one-shot senders pay one hub under the threshold within a short window."""
+    p = params or FanParams()
+    return [
+        make_finding(ctx, Typology.FAN_IN, w.hub, w.edges, (w.suspicion, _explain(ctx, w, False)))
+        for w in fan_windows(ctx, outgoing=False, params=p)
+        if w.suspicion >= p.min_score
+    ]
+
+
+def fan_windows(ctx: DetectionContext, *, outgoing: bool, params: FanParams) -> list[FanWindow]:
+    """Bursts that pass both gates (one-shot counterparties, burstiness), owned by the scope."""
+    frame = ctx.frame
+    hubs, cps = (frame.src, frame.dst) if outgoing else (frame.dst, frame.src)
+    small = (frame.amount < params.threshold) & (frame.src != frame.dst)
+    pair_keys = np.unique(hubs[small].astype(np.int64) * frame.n_accounts + cps[small])
+    distinct = np.bincount(pair_keys // frame.n_accounts, minlength=frame.n_accounts)
+    candidates = np.flatnonzero((distinct >= params.min_counterparties) & ctx.anchor_accounts)
+    adjacency = frame.out if outgoing else frame.inn
+    windows: list[FanWindow] = []
+    for hub in candidates.tolist():
+        edges = adjacency.of(hub)
+        for window_edges in _bursts(ctx, edges[small[edges]], cps, params):
+            judged = _judge(ctx, hub, window_edges, outgoing, params)
+            if judged is not None:
+                windows.append(judged)
+    return windows
+
+
+def _bursts(
+    ctx: DetectionContext, edges: IntArray, cps: np.ndarray, p: FanParams
+) -> list[IntArray]:
+    times = ctx.frame.ts[edges]
+    found: list[IntArray] = []
+    for i in burst_starts(times, cps[edges], p.window, p.min_counterparties):
+        if ctx.scope.owns_time(int(times[i])):
+            end = np.searchsorted(times, times[i] + p.window, side="left")
+            found.append(edges[i:end])
+    return found
+
+
+def _judge(
+    ctx: DetectionContext, hub: int, edges: IntArray, outgoing: bool, p: FanParams
+) -> FanWindow | None:
+    frame = ctx.frame
+    cps = frame.dst if outgoing else frame.src
+    start, end = int(frame.ts[edges[0]]), int(frame.ts[edges[-1]]) + 1
+    same_side = (frame.out if outgoing else frame.inn).of(hub)
+    near = same_side[
+        (frame.ts[same_side] >= start - p.history) & (frame.ts[same_side] < end + p.history)
+    ]
+    inside = (frame.ts[near] >= start) & (frame.ts[near] < end)
+    window_cps = set(cps[edges].tolist())
+    seen_outside = set(cps[near[~inside]].tolist())
+    one_shot = len(window_cps - seen_outside) / len(window_cps)
+    horizon = max(int(frame.ts[near].max()) - int(frame.ts[near].min()) - (end - start), p.window)
+    baseline = int((~inside).sum()) * p.window / horizon
+    burst = int(inside.sum()) / max(baseline, 1.0)
+    if one_shot < p.min_one_shot or burst < p.min_burst:
+        return None
+    return FanWindow(
+        hub=hub,
+        edges=edges,
+        one_shot=one_shot,
+        burst=burst,
+        pass_through=_pass_through(ctx, hub, (start, end), outgoing, p.window),
+        near_threshold=float(np.mean(frame.amount[edges] >= 0.8 * p.threshold)),
+    )
+
+
+def _pass_through(
+    ctx: DetectionContext, hub: int, span: tuple[int, int], outgoing: bool, window: int
+) -> float:
+    """Share of the burst's money matched by the opposite flow just before/after it."""
+    frame = ctx.frame
+    burst_side = (frame.out if outgoing else frame.inn).of(hub)
+    other_side = (frame.inn if outgoing else frame.out).of(hub)
+    in_burst = (frame.ts[burst_side] >= span[0]) & (frame.ts[burst_side] < span[1])
+    total = float(frame.amount[burst_side[in_burst]].sum())
+    lo, hi = (span[0] - window, span[1]) if outgoing else (span[0], span[1] + window)
+    t = frame.ts[other_side]
+    matched = float(frame.amount[other_side[(t >= lo) & (t < hi)]].sum())
+    return min(matched / total, 1.0) if total > 0 else 0.0
+
+
+def _explain(ctx: DetectionContext, w: FanWindow, outgoing: bool) -> str:
+    frame = ctx.frame
+    hub = str(frame.accounts[w.hub])
+    others = frame.names(dict.fromkeys((frame.dst if outgoing else frame.src)[w.edges].tolist()))
+    span = int(frame.ts[w.edges[-1]] - frame.ts[w.edges[0]])
+    total = float(frame.amount[w.edges].sum())
+    verb = f"sent {money(total)} to" if outgoing else f"received {money(total)} from"
+    flow = "had just been received" if outgoing else "was moved on within days"
+    return (
+        f"Account {hub} {verb} {len(others)} distinct accounts ({listing(list(others))}) in "
+        f"{duration_text(span)} from {iso(int(frame.ts[w.edges[0]]))}, every transfer under the "
+        f"reporting threshold. {w.one_shot:.0%} of these counterparties dealt with {hub} only in "
+        f"this burst, which is {w.burst:.1f}x the account's usual rate; {w.pass_through:.0%} of "
+        f"the money {flow} and {w.near_threshold:.0%} of the amounts sit just under the "
+        "threshold. Splitting funds across many one-off accounts like this is smurfing; "
+        "payroll and shop takings repeat the same counterparties at a steady rate."
+    )
