@@ -4,7 +4,9 @@ Launderers move a sum from one set of controlled accounts to another in a dense 
 burst (AMLSim's "bipartite"), so no single account shows a big fan. Two ordinary customers
 rarely pay the same two people within days, unless those people are shops or billers, which
 have many payers: receivers above `max_payers` are not considered, and the pattern must be
-dense (most sender x receiver pairs used) and one-shot (pairs that never trade otherwise).
+dense (most sender x receiver pairs used), one-shot (pairs that never trade otherwise),
+exclusive (the senders did little else meanwhile: busy payers meet by chance) and add up to at
+least the reporting threshold (a sum worth splitting).
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from services.graph.core.detectors.base import (
     REPORTING_THRESHOLD,
@@ -33,35 +33,69 @@ class BipartiteParams:
     min_receivers: int = 3
     window: int = 3 * DAY
     threshold: float = REPORTING_THRESHOLD
-    max_payers: int = 30
-    min_density: float = 0.6
+    max_payers: int = 80
+    min_density: float = 0.7
+    min_exclusive: float = 0.5
     min_score: float = 0.5
 
 
 def detect_bipartite(ctx: DetectionContext, params: BipartiteParams | None = None) -> list[Finding]:
     """Dense sender-set x receiver-set bursts of one-shot, sub-threshold transfers.
 
-    Senders are linked when they paid at least two common receivers within `window` of each
-    other; each connected group of senders with the receivers they share is one candidate.
-    Score: larger and denser groups score higher. Anchored at the first transfer's sender.
+    Two senders are linked when they paid at least two common receivers within `window` of
+    each other. Each link seeds a candidate: the receivers it shares, every sender paying two of
+    them, every receiver two of those senders paid (all within the window), cut to its dense
+    core. Linked senders are not merged transitively: busy accounts would chain the whole graph
+    together. Score: larger and denser groups score higher. Anchored at the first sender.
     """
     p = params or BipartiteParams()
-    edges = _candidate_edges(ctx, p)
-    links = _sender_links(ctx, edges, p)
-    if links[0].shape[0] == 0:
-        return []
-    n = ctx.frame.n_accounts
-    graph = coo_matrix((np.ones(links[0].shape[0]), links), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    linked = np.zeros(n, dtype=np.bool_)
-    linked[links[0]] = linked[links[1]] = True
-    group_of_edge = np.where(linked[ctx.frame.src[edges]], label[ctx.frame.src[edges]], -1)
-    findings: list[Finding] = []
-    for rows in groups_of(group_of_edge[group_of_edge >= 0], p.min_senders):
-        finding = _judge(ctx, edges[group_of_edge >= 0][rows], p)
+    candidates = _candidate_edges(ctx, p)
+    seeds = _seed_links(ctx, candidates, p)
+    by_receiver = _Grouped(ctx.frame.dst, candidates, ctx.frame.n_accounts)
+    by_sender = _Grouped(ctx.frame.src, candidates, ctx.frame.n_accounts)
+    findings: dict[str, Finding] = {}
+    for seed in seeds:
+        edges = _grow(ctx, seed, (by_receiver, by_sender), p)
+        finding = _judge(ctx, edges, p) if edges.shape[0] else None
         if finding is not None:
-            findings.append(finding)
-    return findings
+            findings.setdefault(finding.key, finding)
+    return list(findings.values())
+
+
+class _Grouped:
+    """Candidate edges grouped by one endpoint (CSR), each group in time order."""
+
+    __slots__ = ("edges", "ptr")
+
+    def __init__(self, endpoint: np.ndarray, edges: IntArray, n_accounts: int) -> None:
+        self.edges: IntArray = edges[np.argsort(endpoint[edges], kind="stable")]
+        counts = np.bincount(endpoint[edges], minlength=n_accounts)
+        self.ptr: IntArray = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+    def of(self, accounts: IntArray) -> IntArray:
+        parts = [self.edges[self.ptr[a] : self.ptr[a + 1]] for a in accounts.tolist()]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def _grow(
+    ctx: DetectionContext, seed: IntArray, index: tuple[_Grouped, _Grouped], p: BipartiteParams
+) -> IntArray:
+    frame = ctx.frame
+    lo, hi = int(frame.ts[seed].min()) - p.window, int(frame.ts[seed].max()) + p.window
+    inbound = index[0].of(np.unique(frame.dst[seed]))
+    inbound = inbound[(frame.ts[inbound] >= lo) & (frame.ts[inbound] <= hi)]
+    senders = _paying_two(frame.src[inbound], frame.dst[inbound])
+    outbound = index[1].of(senders)
+    outbound = outbound[(frame.ts[outbound] >= lo) & (frame.ts[outbound] <= hi)]
+    receivers = _paying_two(frame.dst[outbound], frame.src[outbound])
+    return outbound[np.isin(frame.dst[outbound], receivers)]
+
+
+def _paying_two(accounts: np.ndarray, others: np.ndarray) -> IntArray:
+    """Accounts that appear with at least two distinct `others`."""
+    pairs = np.unique(np.stack([accounts, others]), axis=1)
+    values, counts = np.unique(pairs[0], return_counts=True)
+    return values[counts >= 2].astype(np.int64)
 
 
 def _candidate_edges(ctx: DetectionContext, p: BipartiteParams) -> IntArray:
@@ -74,43 +108,65 @@ def _candidate_edges(ctx: DetectionContext, p: BipartiteParams) -> IntArray:
     return np.flatnonzero(ok & (payers[frame.dst] <= p.max_payers))
 
 
-def _sender_links(
-    ctx: DetectionContext, edges: IntArray, p: BipartiteParams
-) -> tuple[IntArray, IntArray]:
-    """Sender pairs that paid >= 2 common receivers, each time within `window` of each other."""
+def _seed_links(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> list[IntArray]:
+    """For each sender pair that paid >= 2 common receivers within `window` of each other,
+    the transfers that link them."""
     frame = ctx.frame
-    a_list: list[int] = []
-    b_list: list[int] = []
-    r_list: list[int] = []
+    found: list[tuple[int, int, int, int, int]] = []  # sender, sender, receiver, edge, edge
     for group in groups_of(frame.dst[edges], 2):
         rows = edges[group]
-        times, senders = frame.ts[rows], frame.src[rows]
+        times, senders = frame.ts[rows].tolist(), frame.src[rows].tolist()
         for i in range(rows.shape[0]):
             for j in range(i + 1, rows.shape[0]):
                 if times[j] - times[i] <= p.window and senders[i] != senders[j]:
-                    lo, hi = sorted((int(senders[i]), int(senders[j])))
-                    a_list.append(lo)
-                    b_list.append(hi)
-                    r_list.append(int(frame.dst[rows[i]]))
-    if not a_list:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    triples = np.unique(np.array([a_list, b_list, r_list], dtype=np.int64), axis=1)
-    pairs, shared = np.unique(triples[:2], axis=1, return_counts=True)
-    strong = pairs[:, shared >= 2]
-    return strong[0], strong[1]
+                    lo, hi = sorted((senders[i], senders[j]))
+                    found.append((lo, hi, int(frame.dst[rows[i]]), int(rows[i]), int(rows[j])))
+    if not found:
+        return []
+    table = np.array(found, dtype=np.int64)
+    pair_key = table[:, 0] * frame.n_accounts + table[:, 1]
+    seeds = []
+    for rows in groups_of(pair_key, 2):
+        if np.unique(table[rows, 2]).shape[0] >= 2:
+            seeds.append(np.unique(table[rows, 3:]))
+    return seeds
+
+
+def _core(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> IntArray:
+    """The busiest `window` of a group's transfers, pruned to accounts with >= 2 of them.
+
+    A linked group can pick up an unrelated payment of one member months away; the pattern is
+    the dense burst, so the group is cut to its busiest window and then to its 2-core.
+    """
+    frame = ctx.frame
+    edges = np.sort(edges)  # rows are time-ordered
+    times = frame.ts[edges]
+    ends = np.searchsorted(times, times + p.window, side="right")
+    best = int(np.argmax(ends - np.arange(edges.shape[0])))
+    edges = edges[best : ends[best]]
+    while edges.shape[0]:
+        out_deg = np.bincount(frame.src[edges], minlength=frame.n_accounts)
+        in_deg = np.bincount(frame.dst[edges], minlength=frame.n_accounts)
+        keep = (out_deg[frame.src[edges]] >= 2) & (in_deg[frame.dst[edges]] >= 2)
+        if keep.all():
+            break
+        edges = edges[keep]
+    return edges
 
 
 def _judge(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> Finding | None:
     frame = ctx.frame
-    receivers_per = np.bincount(frame.dst[edges], minlength=frame.n_accounts)
-    edges = edges[receivers_per[frame.dst[edges]] >= 2]
+    edges = _core(ctx, edges, p)
     if edges.shape[0] == 0:
         return None
     senders, receivers = np.unique(frame.src[edges]), np.unique(frame.dst[edges])
     span = int(frame.ts[edges].max() - frame.ts[edges].min())
     density = edges.shape[0] / (senders.shape[0] * receivers.shape[0])
     too_small = senders.shape[0] < p.min_senders or receivers.shape[0] < p.min_receivers
-    if too_small or density < p.min_density or span > 2 * p.window:
+    too_little = float(frame.amount[edges].sum()) < p.threshold
+    if too_small or too_little or density < p.min_density:
+        return None
+    if _exclusivity(ctx, edges, senders) < p.min_exclusive:
         return None
     first = int(edges[np.argmin(frame.ts[edges])])
     if not ctx.owns(int(frame.src[first]), int(frame.ts[first])):
@@ -126,3 +182,12 @@ def _judge(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> Findin
         "transfer between two groups of accounts is a bipartite layering step."
     )
     return make_finding(ctx, Typology.BIPARTITE, int(frame.src[first]), edges, (score, text))
+
+
+def _exclusivity(ctx: DetectionContext, edges: IntArray, senders: np.ndarray) -> float:
+    """Share of the senders' transfers during the burst that belong to it."""
+    frame = ctx.frame
+    lo, hi = int(frame.ts[edges].min()), int(frame.ts[edges].max())
+    everything = np.concatenate([frame.out.of(int(s)) for s in senders.tolist()])
+    during = int(((frame.ts[everything] >= lo) & (frame.ts[everything] <= hi)).sum())
+    return float(edges.shape[0] / max(during, 1))

@@ -29,7 +29,7 @@ class CycleParams:
     min_length: int = 3
     max_length: int = 8
     max_span: int = 10 * DAY
-    hop: HopRule = field(default_factory=lambda: HopRule(max_gap=4 * DAY, min_ratio=0.8))
+    hop: HopRule = field(default_factory=lambda: HopRule(max_gap=4 * DAY, min_ratio=0.9))
     max_expansions: int = 20_000
     min_score: float = 0.5
 

@@ -10,7 +10,8 @@ becomes a finding only when it also looks unlike ordinary business, measured by 
 - pass-through: the money moved on (fan-in) or had just arrived (fan-out): a transit hub;
 - near threshold: the amounts sit just under the reporting threshold.
 
-The first two are gates (both must hold); the score combines all four.
+The first two are gates, and so is the total: smurfing splits a sum that would have been
+reportable, so the burst must add up to at least the threshold. The score combines all four.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class FanParams:
     history: int = 40 * DAY
     min_one_shot: float = 0.6
     min_burst: float = 2.5
-    min_score: float = 0.55
+    min_score: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,19 @@ class FanWindow:
     near_threshold: float
 
     @property
+    def counterparties(self) -> int:
+        return int(self.edges.shape[0])
+
+    @property
     def suspicion(self) -> float:
+        """A small burst of five needs corroboration (money passing through, amounts near the
+        threshold) to reach the default cut-off of 0.7; a large, sharp burst does not."""
         return (
             0.3
-            + 0.25 * self.one_shot
-            + 0.2 * ramp(self.burst, 2.0, 8.0)
-            + 0.15 * self.pass_through
+            + 0.2 * self.one_shot
+            + 0.15 * ramp(self.burst, 2.0, 8.0)
+            + 0.1 * ramp(self.counterparties, 5, 10)
+            + 0.2 * self.pass_through
             + 0.1 * self.near_threshold
         )
 
@@ -135,7 +143,8 @@ def _judge(
     horizon = max(int(frame.ts[near].max()) - int(frame.ts[near].min()) - (end - start), p.window)
     baseline = int((~inside).sum()) * p.window / horizon
     burst = int(inside.sum()) / max(baseline, 1.0)
-    if one_shot < p.min_one_shot or burst < p.min_burst:
+    total = float(frame.amount[edges].sum())
+    if one_shot < p.min_one_shot or burst < p.min_burst or total < p.threshold:
         return None
     return FanWindow(
         hub=hub,

@@ -33,7 +33,7 @@ class MuleParams:
     hop: HopRule = field(default_factory=lambda: HopRule(max_gap=2 * DAY, min_ratio=0.85))
     min_share: float = 0.6
     max_edges: int = 40
-    min_score: float = 0.55
+    min_score: float = 0.6
 
 
 def detect_mules(ctx: DetectionContext, params: MuleParams | None = None) -> list[Finding]:

@@ -26,11 +26,13 @@ from services.graph.core.model import DAY, Finding, Typology, duration_text, iso
 
 @dataclass(frozen=True, slots=True)
 class ScatterGatherParams:
-    """At least `min_intermediaries` distinct middle accounts within `window` of the first hop."""
+    """At least `min_intermediaries` distinct middle accounts within `window` of the first hop,
+    moving at least `min_total` (the bank's floor for amounts worth an officer's time)."""
 
     min_intermediaries: int = 3
-    window: int = 4 * DAY
-    hop: HopRule = field(default_factory=lambda: HopRule(max_gap=4 * DAY, min_ratio=0.8))
+    window: int = 3 * DAY
+    hop: HopRule = field(default_factory=lambda: HopRule(max_gap=2 * DAY, min_ratio=0.8))
+    min_total: float = 5_000.0
     min_score: float = 0.5
 
 
@@ -85,7 +87,7 @@ def _sg_windows(
             list(dict.fromkeys([*hops[0].tolist(), *hops[1].tolist()])),
             _score_sg(ctx, hops),
         )
-        if finding.score >= p.min_score:
+        if finding.score >= p.min_score and finding.total_amount >= p.min_total:
             found.append(finding)
     return found
 
@@ -161,7 +163,8 @@ def _following(
     for scatter in scatters:
         begins = int(ts[scatter.edges[0]])
         paid = float(amount[scatter.edges].sum())
-        if start <= begins <= start + p.follow_within and paid >= p.min_paid_out * gathered:
+        pays_most = p.min_paid_out * gathered <= paid <= gathered * 1.05
+        if start <= begins <= start + p.follow_within and pays_most:
             return scatter
     return None
 

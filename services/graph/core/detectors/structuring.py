@@ -2,7 +2,7 @@
 
 Splitting a sum into several transfers each just below the amount that triggers a report
 (10,000 in the US and the EU) is an offence in itself (31 U.S.C. 5324). One rent payment of
-9,500 a month is not: the test needs several such transfers within a fortnight, making up most
+9,500 a month is not: the test needs several such transfers within ten days, making up most
 of what the account did in that time.
 """
 
@@ -32,7 +32,7 @@ class StructuringParams:
     threshold: float = REPORTING_THRESHOLD
     margin: float = 0.12
     min_count: int = 3
-    period: int = 14 * DAY
+    period: int = 10 * DAY
     min_share: float = 0.5
     min_score: float = 0.5
 
