@@ -62,7 +62,9 @@ class DetectorConfig:
     def context(self) -> int:
         """Data a partition must read on each side of the patterns it owns (seconds): the
         longest pattern plus the longest history a feature compares against."""
-        return self.lookahead + max(self.fan.history, self.gather_scatter.fan.history)
+        return self.lookahead + max(
+            self.fan.history, self.gather_scatter.fan.history, self.cycles.relationship_horizon
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,12 @@ def detect_bipartite(ctx: DetectionContext, params: BipartiteParams | None = Non
     by_receiver = _Grouped(ctx.frame.dst, candidates, ctx.frame.n_accounts)
     by_sender = _Grouped(ctx.frame.src, candidates, ctx.frame.n_accounts)
     findings: dict[str, Finding] = {}
+    tried: set[bytes] = set()
     for seed in seeds:
+        receivers = np.unique(ctx.frame.dst[seed]).tobytes()
+        if receivers in tried:  # several sender pairs of one pattern share its receivers
+            continue
+        tried.add(receivers)
         edges = _grow(ctx, seed, (by_receiver, by_sender), p)
         finding = _judge(ctx, edges, p) if edges.shape[0] else None
         if finding is not None:
@@ -84,18 +89,18 @@ def _grow(
     lo, hi = int(frame.ts[seed].min()) - p.window, int(frame.ts[seed].max()) + p.window
     inbound = index[0].of(np.unique(frame.dst[seed]))
     inbound = inbound[(frame.ts[inbound] >= lo) & (frame.ts[inbound] <= hi)]
-    senders = _paying_two(frame.src[inbound], frame.dst[inbound])
+    senders = _paying_two(frame.src[inbound], frame.dst[inbound], frame.n_accounts)
     outbound = index[1].of(senders)
     outbound = outbound[(frame.ts[outbound] >= lo) & (frame.ts[outbound] <= hi)]
-    receivers = _paying_two(frame.dst[outbound], frame.src[outbound])
+    receivers = _paying_two(frame.dst[outbound], frame.src[outbound], frame.n_accounts)
     return outbound[np.isin(frame.dst[outbound], receivers)]
 
 
-def _paying_two(accounts: np.ndarray, others: np.ndarray) -> IntArray:
+def _paying_two(accounts: np.ndarray, others: np.ndarray, n: int) -> IntArray:
     """Accounts that appear with at least two distinct `others`."""
-    pairs = np.unique(np.stack([accounts, others]), axis=1)
-    values, counts = np.unique(pairs[0], return_counts=True)
-    return values[counts >= 2].astype(np.int64)
+    pairs = np.unique(accounts.astype(np.int64) * n + others)
+    values, counts = np.unique(pairs // n, return_counts=True)
+    return values[counts >= 2]
 
 
 def _candidate_edges(ctx: DetectionContext, p: BipartiteParams) -> IntArray:
@@ -110,26 +115,43 @@ def _candidate_edges(ctx: DetectionContext, p: BipartiteParams) -> IntArray:
 
 def _seed_links(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> list[IntArray]:
     """For each sender pair that paid >= 2 common receivers within `window` of each other,
-    the transfers that link them."""
+    the transfers that link them (a vectorised self-join of the transfers on the receiver)."""
     frame = ctx.frame
-    found: list[tuple[int, int, int, int, int]] = []  # sender, sender, receiver, edge, edge
-    for group in groups_of(frame.dst[edges], 2):
-        rows = edges[group]
-        times, senders = frame.ts[rows].tolist(), frame.src[rows].tolist()
-        for i in range(rows.shape[0]):
-            for j in range(i + 1, rows.shape[0]):
-                if times[j] - times[i] <= p.window and senders[i] != senders[j]:
-                    lo, hi = sorted((senders[i], senders[j]))
-                    found.append((lo, hi, int(frame.dst[rows[i]]), int(rows[i]), int(rows[j])))
-    if not found:
-        return []
-    table = np.array(found, dtype=np.int64)
-    pair_key = table[:, 0] * frame.n_accounts + table[:, 1]
-    seeds = []
+    first, second = _same_receiver_pairs(ctx, edges, p.window)
+    s1, s2 = frame.src[first].astype(np.int64), frame.src[second].astype(np.int64)
+    differ = s1 != s2
+    first, second, s1, s2 = first[differ], second[differ], s1[differ], s2[differ]
+    pair_key = np.minimum(s1, s2) * frame.n_accounts + np.maximum(s1, s2)
+    receiver = frame.dst[first].astype(np.int64)
+    order = np.lexsort((receiver, pair_key))
+    pair_key, receiver = pair_key[order], receiver[order]
+    first, second = first[order], second[order]
+    new_receiver = np.ones(pair_key.shape[0], dtype=np.bool_)
+    new_receiver[1:] = (pair_key[1:] != pair_key[:-1]) | (receiver[1:] != receiver[:-1])
+    seeds: list[IntArray] = []
     for rows in groups_of(pair_key, 2):
-        if np.unique(table[rows, 2]).shape[0] >= 2:
-            seeds.append(np.unique(table[rows, 3:]))
+        if int(new_receiver[rows].sum()) >= 2:
+            seeds.append(np.unique(np.concatenate([first[rows], second[rows]])))
     return seeds
+
+
+def _same_receiver_pairs(
+    ctx: DetectionContext, edges: IntArray, window: int
+) -> tuple[IntArray, IntArray]:
+    """All (e, f), e before f, paid to the same receiver within `window` of each other."""
+    frame = ctx.frame
+    edges = edges[np.lexsort((frame.ts[edges], frame.dst[edges]))]
+    if edges.shape[0] == 0:
+        return edges, edges
+    base = int(frame.ts.min())
+    span = int(frame.ts.max()) - base + window + 2
+    key = frame.dst[edges].astype(np.int64) * span + (frame.ts[edges] - base)
+    lo = np.arange(edges.shape[0]) + 1
+    hi = np.searchsorted(key, key + window, side="right")
+    counts = np.maximum(hi - lo, 0)
+    e = np.repeat(np.arange(edges.shape[0]), counts)
+    offsets = np.arange(e.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+    return edges[e], edges[lo[e] + offsets]
 
 
 def _core(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> IntArray:

@@ -22,7 +22,10 @@ class CycleParams:
     """Bounds of the cycle search.
 
     `min_length` 3 keeps two-party back-and-forth (households, refunds) out: that is not a
-    laundering cycle. `max_expansions` bounds the work per start transaction so one very busy
+    laundering cycle. A family of three paying each other around also closes cycles by
+    chance: a hop between accounts that trade at least three times within
+    `relationship_horizon` is an established relationship, and a cycle made mostly
+    (> `max_established`) of those is left alone. `max_expansions` bounds the work per start transaction so one very busy
     account cannot stall a sweep; runs that hit it are noted in the context.
     """
 
@@ -31,6 +34,8 @@ class CycleParams:
     max_span: int = 10 * DAY
     hop: HopRule = field(default_factory=lambda: HopRule(max_gap=4 * DAY, min_ratio=0.9))
     max_expansions: int = 20_000
+    relationship_horizon: int = 40 * DAY
+    max_established: float = 0.5
     min_score: float = 0.5
 
 
@@ -53,6 +58,8 @@ def detect_cycles(ctx: DetectionContext, params: CycleParams | None = None) -> l
         cycles, complete = _cycles_from(ctx, succ, int(start), p)
         truncated += not complete
         for path in cycles:
+            if _established_share(ctx, path, p.relationship_horizon) > p.max_established:
+                continue
             finding = _cycle_finding(ctx, path)
             if finding.score >= p.min_score:
                 findings.append(finding)
@@ -86,6 +93,20 @@ def _cycles_from(
             elif target not in visited and len(path) + 1 < p.max_length:
                 stack.append(([*path, nxt], visited | {target}))
     return found, True
+
+
+def _established_share(ctx: DetectionContext, path: list[int], horizon: int) -> float:
+    """Share of the cycle's hops between accounts that trade >= 3 times around it."""
+    frame = ctx.frame
+    lo, hi = int(frame.ts[path[0]]) - horizon, int(frame.ts[path[0]]) + horizon
+    established = 0
+    for edge in path:
+        a, b = int(frame.src[edge]), int(frame.dst[edge])
+        both = np.concatenate([frame.out.of(a), frame.inn.of(a)])
+        other = np.where(frame.src[both] == a, frame.dst[both], frame.src[both])
+        near = (other == b) & (frame.ts[both] >= lo) & (frame.ts[both] < hi)
+        established += int(near.sum()) >= 3
+    return established / len(path)
 
 
 def _cycle_finding(ctx: DetectionContext, path: list[int]) -> Finding:

@@ -100,9 +100,7 @@ def fan_windows(ctx: DetectionContext, *, outgoing: bool, params: FanParams) -> 
     frame = ctx.frame
     hubs, cps = (frame.src, frame.dst) if outgoing else (frame.dst, frame.src)
     small = (frame.amount < params.threshold) & (frame.src != frame.dst)
-    pair_keys = np.unique(hubs[small].astype(np.int64) * frame.n_accounts + cps[small])
-    distinct = np.bincount(pair_keys // frame.n_accounts, minlength=frame.n_accounts)
-    candidates = np.flatnonzero((distinct >= params.min_counterparties) & ctx.anchor_accounts)
+    candidates = _busy_hubs(ctx, hubs, small, params)
     adjacency = frame.out if outgoing else frame.inn
     windows: list[FanWindow] = []
     for hub in candidates.tolist():
@@ -112,6 +110,22 @@ def fan_windows(ctx: DetectionContext, *, outgoing: bool, params: FanParams) -> 
             if judged is not None:
                 windows.append(judged)
     return windows
+
+
+def _busy_hubs(
+    ctx: DetectionContext, hubs: np.ndarray, small: np.ndarray, p: FanParams
+) -> IntArray:
+    """Hubs (owned by the scope) with at least `min_counterparties` small transfers inside
+    one window: a vectorised pre-filter, so the exact distinct count runs on few accounts."""
+    frame = ctx.frame
+    rows = np.flatnonzero(small)
+    if rows.shape[0] == 0:
+        return rows
+    base, span = int(frame.ts[0]), int(frame.ts[-1] - frame.ts[0]) + p.window + 2
+    key = np.sort(hubs[rows].astype(np.int64) * span + (frame.ts[rows] - base))
+    in_window = np.searchsorted(key, key + p.window, side="left") - np.arange(key.shape[0])
+    busy = np.unique(key[in_window >= p.min_counterparties] // span)
+    return busy[ctx.anchor_accounts[busy]]
 
 
 def _bursts(
@@ -151,24 +165,33 @@ def _judge(
         edges=edges,
         one_shot=one_shot,
         burst=burst,
-        pass_through=_pass_through(ctx, hub, (start, end), outgoing, p.window),
+        pass_through=_pass_through(ctx, hub, (start, end), outgoing, p),
         near_threshold=float(np.mean(frame.amount[edges] >= 0.8 * p.threshold)),
     )
 
 
 def _pass_through(
-    ctx: DetectionContext, hub: int, span: tuple[int, int], outgoing: bool, window: int
+    ctx: DetectionContext, hub: int, span: tuple[int, int], outgoing: bool, p: FanParams
 ) -> float:
-    """Share of the burst's money matched by the opposite flow just before/after it."""
+    """Share of the burst's money matched by UNUSUAL opposite flow just before/after it.
+
+    Only the flow above the hub's own normal rate counts: a shop banks its takings every week
+    and an employer is paid by clients every week; a transit hub's money arrives (or leaves)
+    in one go around the burst.
+    """
     frame = ctx.frame
     burst_side = (frame.out if outgoing else frame.inn).of(hub)
     other_side = (frame.inn if outgoing else frame.out).of(hub)
     in_burst = (frame.ts[burst_side] >= span[0]) & (frame.ts[burst_side] < span[1])
     total = float(frame.amount[burst_side[in_burst]].sum())
-    lo, hi = (span[0] - window, span[1]) if outgoing else (span[0], span[1] + window)
+    lo, hi = (span[0] - p.window, span[1]) if outgoing else (span[0], span[1] + p.window)
     t = frame.ts[other_side]
-    matched = float(frame.amount[other_side[(t >= lo) & (t < hi)]].sum())
-    return min(matched / total, 1.0) if total > 0 else 0.0
+    near = (t >= lo) & (t < hi)
+    matched = float(frame.amount[other_side[near]].sum())
+    around = (t >= span[0] - p.history) & (t < span[1] + p.history) & ~near
+    usual_rate = float(frame.amount[other_side[around]].sum()) / (2 * p.history)
+    excess = matched - usual_rate * (hi - lo)
+    return min(max(excess, 0.0) / total, 1.0) if total > 0 else 0.0
 
 
 def _explain(ctx: DetectionContext, w: FanWindow, outgoing: bool) -> str:
