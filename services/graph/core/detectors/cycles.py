@@ -25,8 +25,9 @@ class CycleParams:
     laundering cycle. A family of three paying each other around also closes cycles by
     chance: a hop between accounts that trade at least three times within
     `relationship_horizon` is an established relationship, and a cycle made mostly
-    (> `max_established`) of those is left alone. `max_expansions` bounds the work per start transaction so one very busy
-    account cannot stall a sweep; runs that hit it are noted in the context.
+    (> `max_established`) of those is left alone. `max_expansions` bounds the work per start
+    transaction so one very busy account cannot stall a sweep; runs that hit it are noted in
+    the context.
     """
 
     min_length: int = 3
