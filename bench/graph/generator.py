@@ -144,23 +144,31 @@ def _cycle(b: _Builder) -> None:
 
 
 def _fan_in(b: _Builder) -> None:
+    """Half move the money on at once (a transit hub); half are AMLSim-style: similar amounts
+    collected and left there."""
     hub, exit_account = b.fresh(2)
     senders = b.fresh(int(b.rng.integers(6, 16)))
-    t0, total = b.time(), 0.0
+    t0, total, transit = b.time(), 0.0, b.rng.random() < 0.5
+    base = b.uniform(1_500, 9_000)
     for s in senders:
-        amount = b.uniform(1_000, 9_900)
+        amount = b.uniform(1_000, 9_900) if transit else base * b.uniform(0.95, 1.05)
         b.add(s, hub, t0 + b.hours(0, 48), amount)
         total += amount
-    b.add(hub, exit_account, t0 + b.hours(50, 90), total * b.uniform(0.85, 0.95))
+    if transit:
+        b.add(hub, exit_account, t0 + b.hours(50, 90), total * b.uniform(0.85, 0.95))
     b.plant("fan_in", "fan_in", [hub, *senders])
 
 
 def _fan_out(b: _Builder) -> None:
+    """Half are funded just before (a transit hub); half pay out similar amounts from balance."""
     source, hub = b.fresh(2)
     recipients = b.fresh(int(b.rng.integers(6, 16)))
-    t0 = b.time()
-    amounts = [b.uniform(1_000, 9_900) for _ in recipients]
-    b.add(source, hub, t0, sum(amounts) * b.uniform(1.02, 1.1))
+    t0, transit, base = b.time(), b.rng.random() < 0.5, b.uniform(1_500, 9_000)
+    amounts = [
+        b.uniform(1_000, 9_900) if transit else base * b.uniform(0.95, 1.05) for _ in recipients
+    ]
+    if transit:
+        b.add(source, hub, t0, sum(amounts) * b.uniform(1.02, 1.1))
     for r, amount in zip(recipients, amounts, strict=True):
         b.add(hub, r, t0 + b.hours(2, 48), amount)
     b.plant("fan_out", "fan_out", [hub, *recipients])

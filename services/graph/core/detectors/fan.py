@@ -8,10 +8,13 @@ becomes a finding only when it also looks unlike ordinary business, measured by 
 - burstiness: the window is far busier than the hub's own normal rate (a shop's steady stream
   is not a burst);
 - pass-through: the money moved on (fan-in) or had just arrived (fan-out): a transit hub;
+- alike amounts: smurfs are handed similar sums (AMLSim's fan patterns too), while chance
+  bursts of everyday payments vary wildly;
 - near threshold: the amounts sit just under the reporting threshold.
 
 The first two are gates, and so is the total: smurfing splits a sum that would have been
-reportable, so the burst must add up to at least the threshold. The score combines all four.
+reportable, so the burst must add up to at least the threshold. The last three corroborate:
+the strongest of them counts.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class FanWindow:
     one_shot: float
     burst: float
     pass_through: float
+    alike: float
     near_threshold: float
 
     @property
@@ -63,15 +67,16 @@ class FanWindow:
 
     @property
     def suspicion(self) -> float:
-        """A small burst of five needs corroboration (money passing through, amounts near the
-        threshold) to reach the default cut-off of 0.7; a large, sharp burst does not."""
+        """A burst needs corroboration (money passing through, alike amounts or amounts near
+        the threshold) to reach the default cut-off of 0.7; one-shot-ness and burstiness alone
+        are what chance produces in any large graph."""
+        corroboration = max(self.pass_through, self.alike, self.near_threshold)
         return (
             0.3
             + 0.2 * self.one_shot
             + 0.15 * ramp(self.burst, 2.0, 8.0)
             + 0.1 * ramp(self.counterparties, 5, 10)
-            + 0.2 * self.pass_through
-            + 0.1 * self.near_threshold
+            + 0.25 * corroboration
         )
 
 
@@ -166,6 +171,7 @@ def _judge(
         one_shot=one_shot,
         burst=burst,
         pass_through=_pass_through(ctx, hub, (start, end), outgoing, p),
+        alike=_alike(frame.amount[edges]),
         near_threshold=float(np.mean(frame.amount[edges] >= 0.8 * p.threshold)),
     )
 
@@ -194,6 +200,12 @@ def _pass_through(
     return min(max(excess, 0.0) / total, 1.0) if total > 0 else 0.0
 
 
+def _alike(amounts: np.ndarray) -> float:
+    """1 when the amounts are within ~10% of each other, 0 when they vary by 50% or more."""
+    spread = float(np.std(amounts) / np.mean(amounts))
+    return 1.0 - ramp(spread, 0.1, 0.5)
+
+
 def _explain(ctx: DetectionContext, w: FanWindow, outgoing: bool) -> str:
     frame = ctx.frame
     hub = str(frame.accounts[w.hub])
@@ -207,7 +219,8 @@ def _explain(ctx: DetectionContext, w: FanWindow, outgoing: bool) -> str:
         f"{duration_text(span)} from {iso(int(frame.ts[w.edges[0]]))}, every transfer under the "
         f"reporting threshold. {w.one_shot:.0%} of these counterparties dealt with {hub} only in "
         f"this burst, which is {w.burst:.1f}x the account's usual rate; {w.pass_through:.0%} of "
-        f"the money {flow} and {w.near_threshold:.0%} of the amounts sit just under the "
-        "threshold. Splitting funds across many one-off accounts like this is smurfing; "
-        "payroll and shop takings repeat the same counterparties at a steady rate."
+        f"the money {flow}, the amounts are {w.alike:.0%} alike and {w.near_threshold:.0%} of "
+        "them sit just under the threshold. Splitting funds across many one-off accounts like "
+        "this is smurfing; payroll and shop takings repeat the same counterparties at a steady "
+        "rate."
     )
