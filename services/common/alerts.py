@@ -80,3 +80,36 @@ class InMemoryAlertSink:
 
     def raise_alert(self, alert: Alert) -> None:
         self.alerts.setdefault(alert.key, alert)
+
+
+def alert_to_dict(alert: Alert) -> dict[str, object]:
+    """JSON-ready form used to send an alert through the queue (inverse: `alert_from_dict`)."""
+    return {
+        "key": alert.key,
+        "source": alert.source.value,
+        "subject_kind": alert.subject_kind.value,
+        "subject_id": alert.subject_id,
+        "severity": alert.severity.value,
+        "title": alert.title,
+        "raised_at": alert.raised_at.isoformat(),
+        "summary": alert.summary,
+        "evidence": dict(alert.evidence),
+        "related_subjects": list(alert.related_subjects),
+    }
+
+
+def alert_from_dict(data: Mapping[str, object]) -> Alert:
+    related = data.get("related_subjects") or []
+    evidence = data.get("evidence") or {}
+    return Alert(
+        key=str(data["key"]),
+        source=AlertSource(str(data["source"])),
+        subject_kind=SubjectKind(str(data["subject_kind"])),
+        subject_id=str(data["subject_id"]),
+        severity=Severity(str(data["severity"])),
+        title=str(data["title"]),
+        raised_at=datetime.fromisoformat(str(data["raised_at"])),
+        summary=str(data.get("summary") or ""),
+        evidence=dict(evidence) if isinstance(evidence, Mapping) else {},
+        related_subjects=tuple(str(s) for s in related) if isinstance(related, list) else (),
+    )

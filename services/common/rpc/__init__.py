@@ -1,0 +1,1 @@
+"""gRPC shell shared by every service: server factory, interceptors, error mapping, conversions."""

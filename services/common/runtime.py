@@ -1,0 +1,108 @@
+"""The composition root: settings -> adapters -> handlers, built once per process.
+
+    container = Container.build(WardenSettings())
+
+Nothing here connects at import time. Servers, workers, the CLI and tests all build a Container;
+areas hang their own dependencies on it with `container.area(name, factory)` (built on first use
+and reused), so an area never reaches for globals.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from celery import Celery
+
+from services.common.alerts import Alert, alert_to_dict
+from services.common.auth import KeyStore
+from services.common.crypto import KeyRing, development_key_ring
+from services.common.db import Database
+from services.common.logs import configure_logging
+from services.common.operations import SqlOperationStore
+from services.common.settings import WardenSettings
+
+T = TypeVar("T")
+
+ALERT_INTAKE_TASK = "cases.intake_alert"
+
+
+class CeleryTaskQueue:
+    """`TaskQueue` over Celery: sends by task name, so senders never import worker code."""
+
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def enqueue(self, task_name: str, kwargs: Mapping[str, Any], *, queue: str) -> None:
+        self.app.send_task(task_name, kwargs=dict(kwargs), queue=queue)
+
+
+class QueueAlertSink:
+    """`AlertSink` that hands alerts to case intake through the `cases` queue."""
+
+    def __init__(self, queue: CeleryTaskQueue) -> None:
+        self.queue = queue
+
+    def raise_alert(self, alert: Alert) -> None:
+        self.queue.enqueue(ALERT_INTAKE_TASK, {"alert": alert_to_dict(alert)}, queue="cases")
+
+
+@dataclass
+class Container:
+    settings: WardenSettings
+    database: Database
+    keys: KeyStore
+    operations: SqlOperationStore
+    key_ring: KeyRing
+    celery: Celery
+    queue: CeleryTaskQueue
+    _areas: dict[str, object] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, settings: WardenSettings, *, celery: Celery | None = None) -> Container:
+        from workers.app import create_celery_app  # workers import services, not the reverse
+
+        database = Database.from_url(settings.resolved_database_url)
+        app = celery or create_celery_app(settings)
+        return cls(
+            settings=settings,
+            database=database,
+            keys=KeyStore(database),
+            operations=SqlOperationStore(database),
+            key_ring=_key_ring(settings),
+            celery=app,
+            queue=CeleryTaskQueue(app),
+        )
+
+    @property
+    def alerts(self) -> QueueAlertSink:
+        return self.area("alerts", lambda _: QueueAlertSink(self.queue))
+
+    def area(self, name: str, factory: Callable[[Container], T]) -> T:
+        """The dependencies of area `name`, built by `factory(self)` on first use."""
+        with self._lock:
+            if name not in self._areas:
+                self._areas[name] = factory(self)
+            return self._areas[name]  # type: ignore[return-value]
+
+    def close(self) -> None:
+        for deps in self._areas.values():
+            close = getattr(deps, "close", None)
+            if callable(close):
+                close()
+        self.database.dispose()
+
+
+def _key_ring(settings: WardenSettings) -> KeyRing:
+    spec = settings.encryption_keys.get_secret_value()
+    if spec:
+        return KeyRing.parse(spec)
+    return development_key_ring(settings.data_dir)
+
+
+def init_process(settings: WardenSettings) -> None:
+    """Process-level setup every entry point runs first (logging)."""
+    configure_logging(settings.log_level, json_lines=settings.log_json)

@@ -1,0 +1,17 @@
+"""Periodic maintenance of the shared runtime."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.common.settings import WardenSettings
+
+
+def schedule(settings: WardenSettings) -> dict[str, dict[str, Any]]:
+    return {
+        "requeue-stale-operations": {
+            "task": "operations.requeue_stale",
+            "schedule": 60.0,
+            "options": {"queue": "default", "expires": 55},
+        },
+    }

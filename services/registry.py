@@ -1,0 +1,74 @@
+"""The areas that make up Warden, and where each plugs into the runtime.
+
+One explicit table instead of import-time magic: to add an area, add one `Area` line here.
+Every entry is a "module:attribute" string so that importing this module loads nothing heavy
+(face models, indexes); the runtime imports what a process needs, when it needs it. A listed
+module that does not exist is an error, not a silent skip.
+
+- `rpc`:    `build(container) -> list[RpcService]` — the area's servicers, for `warden serve`.
+- `tasks`:  module declaring the area's Celery tasks (imported by every worker).
+- `tables`: module declaring the area's SQLAlchemy tables (imported before migrations/tests).
+- `cli`:    a click group added to `warden` as `warden <name> ...`.
+- `demo`:   `run(ctx) -> None` — the area's step in `warden demo`, in table order.
+- `beat`:   `schedule(settings) -> dict` — the area's periodic tasks for `warden beat`.
+- `settings`: the area's pydantic-settings class (documented by `warden settings`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    name: str
+    rpc: str | None = None
+    tasks: str | None = None
+    tables: str | None = None
+    cli: str | None = None
+    demo: str | None = None
+    beat: str | None = None
+    settings: str | None = None
+
+
+AREAS: tuple[Area, ...] = (
+    Area(
+        "operations",
+        rpc="services.operations.rpc:build",
+        tables="services.common.tables",
+    ),
+    Area(
+        "diagnostics",
+        rpc="services.diagnostics.rpc:build",
+        tasks="workers.tasks.diagnostics",
+        demo="services.diagnostics.demo:run",
+        beat="services.diagnostics.beat:schedule",
+    ),
+)
+
+# Celery queues: one per kind of heavy work, so each scales with its own workers.
+# "default" carries maintenance (re-enqueueing stale operations, purges, probes).
+QUEUES: tuple[str, ...] = ("default", "identity", "screening", "graph", "cases")
+
+
+def area(name: str) -> Area:
+    for candidate in AREAS:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"unknown area {name!r}; known: {', '.join(a.name for a in AREAS)}")
+
+
+def load(target: str) -> object:
+    """Import "package.module:attribute" (or a bare module) and return it."""
+    module_name, _, attribute = target.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attribute) if attribute else module
+
+
+def import_all(kind: str) -> None:
+    """Import every area's module of one kind ("tables", "tasks") for its side effects."""
+    for entry in AREAS:
+        target = getattr(entry, kind)
+        if target:
+            load(target)
