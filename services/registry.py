@@ -45,6 +45,16 @@ AREAS: tuple[Area, ...] = (
         demo="services.diagnostics.demo:run",
         beat="services.diagnostics.beat:schedule",
     ),
+    Area(
+        "graph",
+        rpc="services.graph.rpc:build",
+        tasks="workers.tasks.graph",
+        tables="services.graph.adapters.tables",
+        cli="services.graph.cli:graph",
+        demo="services.graph.demo:run",
+        beat="services.graph.beat:schedule",
+        settings="services.graph.settings:GraphSettings",
+    ),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.

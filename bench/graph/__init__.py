@@ -15,9 +15,9 @@ import statistics
 import time
 
 from bench.graph.accuracy import Accuracy, evaluate
-from bench.graph.generator import GeneratorConfig, generate
 from services.graph.core.detectors import run_detectors
 from services.graph.core.rings import assemble_rings
+from services.graph.synthetic import GeneratorConfig, generate
 
 
 def main(argv: list[str]) -> int:

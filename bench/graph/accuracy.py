@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bench.graph.generator import GeneratedSet
 from services.graph.core.rings import Ring
+from services.graph.synthetic import GeneratedSet
 
 
 @dataclass(frozen=True, slots=True)

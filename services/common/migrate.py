@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 
 SERVICES_DIR = Path(__file__).resolve().parents[1]
@@ -54,7 +55,15 @@ def upgrade(url: str, connection: Connection | None = None) -> None:
 
 
 def current_heads(connection: Connection) -> set[str]:
-    return set(MigrationContext.configure(connection).get_current_heads())
+    """The branch heads the database is at. Alembic records only the dependent revision when a
+    branch depends on another branch's head (an area's first revision on common), so heads
+    reached through such a dependency are added back."""
+    heads = set(MigrationContext.configure(connection).get_current_heads())
+    if not heads:
+        return heads
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    below = {r.revision for r in script.revision_map.iterate_revisions(tuple(heads), "base")}
+    return heads | (below & expected_heads())
 
 
 def expected_heads() -> set[str]:
@@ -89,5 +98,5 @@ def new_revision(url: str, area: str, message: str) -> None:
 def _has_branch(script: ScriptDirectory, label: str) -> bool:
     try:
         return bool(script.get_revisions(f"{label}@head"))
-    except RevisionError:
+    except (RevisionError, CommandError):  # alembic wraps ResolutionError in CommandError
         return False

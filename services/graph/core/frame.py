@@ -155,7 +155,7 @@ def build_frame(
     """
     table = rates or default_rates()
     txs = list(transactions)
-    violations = [v for i, tx in enumerate(txs) for v in _violations(i, tx, table)]
+    violations = [v for i, tx in enumerate(txs) for v in transaction_violations(i, tx, table)]
     seen: set[str] = set()
     for i, tx in enumerate(txs):
         if tx.tx_id in seen:
@@ -175,11 +175,14 @@ def build_frame(
     )
 
 
-def _violations(i: int, tx: Transaction, rates: RateTable) -> list[FieldViolation]:
+def transaction_violations(i: int, tx: Transaction, rates: RateTable) -> list[FieldViolation]:
+    """What is wrong with transaction number `i` (empty ids, amount, currency), field by field."""
     out: list[FieldViolation] = []
     for name in ("tx_id", "source", "target"):
         if not str(getattr(tx, name)).strip():
             out.append(FieldViolation(f"transactions[{i}].{name}", "must not be empty"))
+    if tx.timestamp < 0:
+        out.append(FieldViolation(f"transactions[{i}].time", "is required (after 1970)"))
     if not np.isfinite(tx.amount) or tx.amount <= 0:
         out.append(FieldViolation(f"transactions[{i}].amount", "must be a positive number"))
     try:

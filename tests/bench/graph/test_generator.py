@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from bench.graph.accuracy import evaluate
-from bench.graph.generator import PLANTERS, GeneratorConfig, generate
 from services.graph.core.detectors import run_detectors
 from services.graph.core.rings import assemble_rings
+from services.graph.synthetic import PLANTERS, GeneratorConfig, generate
 
 SMALL = GeneratorConfig(seed=3, accounts=4_000, background=30_000, days=60, rings_per_typology=3)
 

@@ -1,5 +1,7 @@
 """Seeded synthetic transaction sets with planted laundering rings and legitimate look-alikes.
 
+Used by the benchmarks (bench/graph) and the demo; never by production code paths.
+
 Background traffic: accounts with heavy-tailed activity (Pareto weights, so a few accounts are
 very busy and most are quiet), log-normal amounts, uniform times. Planted into it, after the
 typologies of IBM AMLSim: cycles, fan-in, fan-out, scatter-gather, gather-scatter, layering
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from services.graph.core.frame import TransactionFrame, frame_from_columns
-from services.graph.core.model import DAY, HOUR
+from services.graph.core.model import DAY, HOUR, Transaction
 
 START = 1_704_067_200  # 2024-01-01 00:00 UTC
 Edge = tuple[int, int, int, float]  # src, dst, time, amount (USD)
@@ -69,6 +71,8 @@ class _Builder:
         self._pool = [int(a) for a in self.rng.permutation(order[: int(cfg.accounts * 0.98)])]
 
     def fresh(self, n: int) -> list[int]:
+        if n > len(self._pool):
+            raise ValueError("too few accounts for the planted rings and look-alikes asked for")
         taken, self._pool = self._pool[:n], self._pool[n:]
         return taken
 
@@ -344,3 +348,14 @@ LOOKALIKES: dict[str, Callable[[_Builder], list[int]]] = {
     "households": _household,
     "supplier_chains": _supplier_chain,
 }
+
+
+def transactions_of(data: GeneratedSet) -> list[Transaction]:
+    """The generated set as transactions (amounts in USD), in time order."""
+    frame = data.frame
+    return [
+        Transaction(str(tx_id), str(frame.accounts[s]), str(frame.accounts[d]), int(t), float(a))
+        for tx_id, s, d, t, a in zip(
+            frame.tx_ids, frame.src, frame.dst, frame.ts, frame.amount, strict=True
+        )
+    ]
