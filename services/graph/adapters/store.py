@@ -186,9 +186,10 @@ class SqlGraphStore:
             notes=list(notes),
             finished_at=utcnow(),
         )
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
         with self.db.begin() as conn:
-            done = conn.execute(statement.on_conflict_do_nothing())
-        return bool(done.rowcount)
+            done = conn.execute(statement.on_conflict_do_nothing().returning(P.c.partition_key))
+            return done.first() is not None
 
     def finished_partitions(self, sweep_id: str) -> set[str]:
         with self.db.read() as conn:
@@ -210,9 +211,12 @@ class SqlGraphStore:
         """Move the sweep to merging unless it is done (merging again after a crash is safe)."""
         with self.db.begin() as conn:
             done = conn.execute(
-                sa.update(S).where(S.c.id == sweep_id, S.c.state != "done").values(state="merging")
+                sa.update(S)
+                .where(S.c.id == sweep_id, S.c.state != "done")
+                .values(state="merging")
+                .returning(S.c.id)
             )
-        return bool(done.rowcount)
+            return done.first() is not None
 
     def finish_sweep(self, sweep_id: str, result: dict[str, Any]) -> None:
         with self.db.begin() as conn:
