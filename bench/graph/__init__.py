@@ -10,11 +10,11 @@ Options are `--name=value` (the bench runner only forwards arguments that start 
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import time
 
 from bench.graph.accuracy import Accuracy, evaluate
+from bench.graph.scale import measure, print_rows
 from services.graph.core.detectors import run_detectors
 from services.graph.core.rings import assemble_rings
 from services.graph.synthetic import GeneratorConfig, generate
@@ -27,11 +27,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rings", type=int, default=10, help="planted rings per typology")
     parser.add_argument("--background", type=int, default=200_000)
     parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--workers", default="1,2", help="worker process counts to compare")
+    parser.add_argument("--partitions", type=int, default=4)
     args = parser.parse_args(argv)
     if args.mode in ("accuracy", "all"):
         run_accuracy(args.seeds, args.rings, args.background)
     if args.mode in ("scale", "all"):
-        run_scale([int(s) for s in args.sizes.split(",")])
+        workers = tuple(int(w) for w in args.workers.split(","))
+        run_scale([int(s) for s in args.sizes.split(",")], workers, args.partitions)
     return 0
 
 
@@ -76,18 +79,10 @@ def _print_accuracy(seed: int, n_tx: int, elapsed: float, r: Accuracy) -> None:
     )
 
 
-def run_scale(sizes: list[int]) -> None:
-    print(
-        f"\n{'transactions':>12}{'generate s':>12}{'detect s':>10}{'rings':>7}{'peak RSS MB':>13}"
-    )
+def run_scale(sizes: list[int], workers: tuple[int, ...], partitions: int) -> None:
+    """Import, sweep (per worker count) and AnalyzeAccount at each size; see scale.py."""
+    rows = []
     for size in sizes:
-        started = time.perf_counter()
-        data = generate(GeneratorConfig(seed=1, background=size, accounts=max(size // 10, 2_000)))
-        generated = time.perf_counter() - started
-        started = time.perf_counter()
-        rings = assemble_rings(run_detectors(data.frame).findings)
-        detect = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"{len(data.frame):>12,}{generated:>12.1f}{detect:>10.1f}{len(rings):>7}{peak:>13.0f}"
-        )
+        rows.append(measure(size, workers, partitions, keep=None))
+        print_rows(rows[-1:], workers)
+    print_rows(rows, workers)

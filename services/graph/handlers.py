@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from services.common.alerts import AlertSink
 from services.common.errors import InvalidArgument
@@ -25,12 +26,20 @@ from services.graph.core.formats import (
     parse_ibm_aml,
     parse_native,
 )
-from services.graph.core.frame import transaction_violations
+from services.graph.core.frame import TransactionFrame, transaction_violations
 from services.graph.core.model import Transaction
 from services.graph.ports import Booked, GraphStore
 from services.graph.settings import GraphSettings
 
 MAX_LISTED_REJECTIONS = 1_000
+
+
+class Snapshots(Protocol):
+    """Columnar copies of a sweep's window (see adapters/snapshot.py); optional."""
+
+    def export(self, name: str, span: tuple[int, int]) -> str: ...
+    def load(self, path: str, span: tuple[int, int]) -> TransactionFrame | None: ...
+    def remove(self, path: str) -> None: ...
 
 
 @dataclass
@@ -42,6 +51,7 @@ class GraphDeps:
     alerts: AlertSink
     rates: RateTable = field(default_factory=default_rates)
     detectors: DetectorConfig = field(default_factory=DetectorConfig)
+    snapshots: Snapshots | None = None
 
 
 # --- streaming ingest (gRPC) ---------------------------------------------------------------

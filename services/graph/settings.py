@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -33,6 +35,11 @@ class GraphSettings(BaseSettings):
         ge=10,
         le=100_000,
         description="AnalyzeAccount stops expanding a neighbourhood beyond this many transfers.",
+    )
+    snapshot_dir: Path | None = Field(
+        None,
+        description="Where a sweep's coordinator writes the Parquet snapshot its partitions read "
+        "(every graph worker must see it). Empty: <WARDEN_DATA_DIR>/graph-snapshots.",
     )
     sweep_poll_s: float = Field(
         1.0, gt=0, description="How often a sweep's coordinator checks its partitions."

@@ -113,10 +113,17 @@ def plan(sweep_id: str, window: tuple[int, int], partitions: int, deps: GraphDep
     """Create (or, for a redelivered coordinator, find) the sweep and its partition plan."""
     options = PlanOptions(hash_parts=partitions, context=deps.detectors.context)
     planned = plan_sweep(window[0], window[1], options)
-    record = SweepRecord(
-        sweep_id, window[0], window[1], tuple(_partition_to_dict(p) for p in planned), "running"
-    )
-    return deps.store.create_sweep(record)
+    snapshot = _export_snapshot(sweep_id, planned, deps)
+    rows = tuple({**_partition_to_dict(p), "snapshot": snapshot} for p in planned)
+    return deps.store.create_sweep(SweepRecord(sweep_id, window[0], window[1], rows, "running"))
+
+
+def _export_snapshot(sweep_id: str, planned: Sequence[Partition], deps: GraphDeps) -> str | None:
+    """One columnar copy of the window every partition reads (None: partitions read the DB)."""
+    if deps.snapshots is None or len(planned) < 2:
+        return None
+    span = (min(p.read_from for p in planned), max(p.read_until for p in planned))
+    return deps.snapshots.export(sweep_id, span)
 
 
 def run_sweep_partition(sweep_id: str, partition_key: str, deps: GraphDeps) -> bool:
@@ -125,7 +132,10 @@ def run_sweep_partition(sweep_id: str, partition_key: str, deps: GraphDeps) -> b
         return False
     record = deps.store.get_sweep(sweep_id)
     partition = _partition(record, partition_key)
-    frame = deps.store.load_frame(partition.read_from, partition.read_until)
+    span = (partition.read_from, partition.read_until)
+    snapshot = next(p.get("snapshot") for p in record.partitions if p["key"] == partition_key)
+    frame = deps.snapshots.load(snapshot, span) if snapshot and deps.snapshots else None
+    frame = frame if frame is not None else deps.store.load_frame(*span)
     result = run_partition(frame, partition, deps.detectors)
     return deps.store.save_partition(sweep_id, partition_key, result.findings, result.notes)
 
@@ -147,6 +157,9 @@ def merge_sweep(sweep_id: str, deps: GraphDeps, now: datetime | None = None) -> 
         sweep_id, len(record.partitions), len(findings), tuple(rings), new, len(rings)
     )
     deps.store.finish_sweep(sweep_id, _summary(outcome))
+    if deps.snapshots is not None:
+        for path in {p.get("snapshot") for p in record.partitions} - {None}:
+            deps.snapshots.remove(str(path))
     return outcome
 
 

@@ -64,10 +64,13 @@ class SqlGraphStore:
         if not rows:
             return 0
         values = [_row(b) for b in rows]
+        statement = (
+            self._insert(T).on_conflict_do_nothing(index_elements=["tx_id"]).returning(T.c.tx_id)
+        )
+        # RETURNING lists exactly the rows this statement inserted (executemany batches them).
         with self.db.begin() as conn:
-            before = _count_ids(conn, [v["tx_id"] for v in values])
-            conn.execute(self._insert(T).on_conflict_do_nothing(index_elements=["tx_id"]), values)
-        return len({v["tx_id"] for v in values}) - before
+            inserted = conn.execute(statement, values).all()
+        return len(inserted)
 
     def load_frame(self, start: int, end: int) -> TransactionFrame:
         """Every transaction in [start, end) as columns (streamed, FETCH_ROWS at a time)."""
@@ -318,15 +321,6 @@ class SqlGraphStore:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _count_ids(conn: Connection, tx_ids: list[str]) -> int:
-    total = 0
-    for chunk in _chunks(sorted(set(tx_ids)), IN_CHUNK):
-        total += conn.execute(
-            sa.select(sa.func.count()).select_from(T).where(T.c.tx_id.in_(chunk))
-        ).scalar_one()
-    return int(total)
 
 
 def _row(b: Booked) -> dict[str, Any]:
