@@ -10,6 +10,7 @@ Options are `--name=value` (the bench runner only forwards arguments that start 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 
@@ -22,7 +23,9 @@ from services.graph.synthetic import GeneratorConfig, generate
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench graph")
-    parser.add_argument("--mode", choices=("accuracy", "scale", "all"), default="accuracy")
+    parser.add_argument(
+        "--mode", choices=("accuracy", "scale", "detect", "all"), default="accuracy"
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--rings", type=int, default=10, help="planted rings per typology")
     parser.add_argument("--background", type=int, default=200_000)
@@ -32,6 +35,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.mode in ("accuracy", "all"):
         run_accuracy(args.seeds, args.rings, args.background)
+    if args.mode == "detect":
+        run_detect([int(s) for s in args.sizes.split(",")])
     if args.mode in ("scale", "all"):
         workers = tuple(int(w) for w in args.workers.split(","))
         run_scale([int(s) for s in args.sizes.split(",")], workers, args.partitions)
@@ -86,3 +91,27 @@ def run_scale(sizes: list[int], workers: tuple[int, ...], partitions: int) -> No
         rows.append(measure(size, workers, partitions, keep=None))
         print_rows(rows[-1:], workers)
     print_rows(rows, workers)
+
+
+def run_detect(sizes: list[int]) -> None:
+    """Detection alone (one process, whole graph, no database): the sweep's core cost."""
+    print(
+        f"\n{'transactions':>13}{'generate s':>12}{'detect s':>10}{'rings s':>9}"
+        f"{'findings':>10}{'peak MB':>9}"
+    )
+    for size in sizes:
+        started = time.perf_counter()
+        data = generate(GeneratorConfig(seed=1, background=size, accounts=max(size // 10, 2_000)))
+        generated = time.perf_counter() - started
+        started = time.perf_counter()
+        findings = run_detectors(data.frame).findings
+        detected = time.perf_counter() - started
+        started = time.perf_counter()
+        assemble_rings(findings)
+        ringed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"{len(data.frame):>13,}{generated:>12.1f}{detected:>10.1f}{ringed:>9.1f}"
+            f"{len(findings):>10}{peak:>9.0f}",
+            flush=True,
+        )
