@@ -22,6 +22,7 @@ from services.graph.core.formats import (
     Parsed,
     ParsedRow,
     RowError,
+    collect,
     parse_amlsim,
     parse_ibm_aml,
     parse_native,
@@ -149,10 +150,7 @@ def import_file(
         raise InvalidArgument.for_field("path", f"no such file: {command.path}")
     if command.policy is BadRowPolicy.REJECT:
         errors = [r for r in _rows(command, deps) if isinstance(r, RowError)]
-        if errors:
-            from services.graph.core.formats import collect
-
-            collect(errors, BadRowPolicy.REJECT)  # raises with the line numbers
+        collect(errors, BadRowPolicy.REJECT)  # raises, with the line numbers, if any
     rows = inserted = labelled = 0
     bad: list[RowError] = []
     for batch in _batches(_rows(command, deps), deps.settings.import_batch, bad):
