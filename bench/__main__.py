@@ -1,4 +1,4 @@
-"""Run every benchmark package under bench/ (or the ones named): `python -m bench [area ...]`.
+"""Run the benchmarks under bench/: `python -m bench [area ...] [options passed to each]`.
 
 Each area package exposes `main(argv: list[str]) -> int` and prints its own table. Figures are
 medians over repeated runs: these machines are shared and noisy, so single timings mislead.
@@ -19,8 +19,10 @@ def discover() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    areas = [a for a in argv if not a.startswith("-")] or discover()
-    passthrough = [a for a in argv if a.startswith("-")]
+    """Arguments naming a bench package select it; all others (`--runs 5`) pass through."""
+    known = set(discover())
+    areas = [a for a in argv if a in known] or sorted(known)
+    passthrough = [a for a in argv if a not in known]
     failures = 0
     for area in areas:
         module = importlib.import_module(f"bench.{area}")

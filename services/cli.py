@@ -33,7 +33,35 @@ def _container() -> Container:
     return Container.build(settings)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class WardenGroup(click.Group):
+    """Top-level group that adds each area's command group from the registry on first use,
+    so `warden keys list` does not import every area (face models, indexes)."""
+
+    @staticmethod
+    def _load(target: str) -> click.Command:
+        command = load(target)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+    def _area_commands(self, first: str | None = None) -> dict[str, click.Command]:
+        """Area commands by their own names; the area named `first` is tried alone first."""
+        entries = [e for e in AREAS if e.cli]
+        preferred = [e for e in entries if e.name == first]
+        for group in (preferred, entries) if preferred else (entries,):
+            commands = {c.name or "": c for c in (self._load(e.cli or "") for e in group)}
+            if first is None or first in commands:
+                return commands
+        return {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._area_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._area_commands(cmd_name).get(cmd_name)
+
+
+@click.group(cls=WardenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Warden: identity verification, sanctions screening, transaction graphs, case management."""
 
@@ -137,6 +165,16 @@ def known_scopes() -> set[str]:
     return policy_for_services(names).known_scopes() | set(EXTRA_SCOPES)
 
 
+def _audit_key_change(container: Container, change: str, key_id: str) -> None:
+    """Key changes are security events: they go into the tamper-evident audit chain."""
+    from services.cases.admin import BOOTSTRAP, record_security_event
+    from services.cases.core.audit import SecurityAction
+    from services.cases.wiring import case_deps
+
+    action = SecurityAction.KEY_CREATED if change == "created" else SecurityAction.KEY_REVOKED
+    record_security_event(BOOTSTRAP, action, f"key:{key_id}", case_deps(container))
+
+
 @keys.command("create")
 @click.option("--name", required=True, help="Who the key is for (a system, a team).")
 @click.option(
@@ -145,7 +183,9 @@ def known_scopes() -> set[str]:
 def keys_create(name: str, scopes: str) -> None:
     """Create an API key; the key is printed once and never stored."""
     chosen = validate_scopes(scopes.split(","), known_scopes())
-    issued = KeyStore(_container().database).create_key(name, chosen)
+    container = _container()
+    issued = KeyStore(container.database).create_key(name, chosen)
+    _audit_key_change(container, "created", issued.key_id)
     click.echo(
         f"key id: {issued.key_id}\nscopes: {', '.join(issued.scopes)}\nkey:    {issued.token}"
     )
@@ -159,7 +199,9 @@ def keys_create(name: str, scopes: str) -> None:
 def keys_create_mtls(name: str, subject: str, scopes: str) -> None:
     """Grant scopes to clients presenting a certificate with this CN (needs mTLS settings)."""
     chosen = validate_scopes(scopes.split(","), known_scopes())
-    record = KeyStore(_container().database).create_mtls_identity(name, subject, chosen)
+    container = _container()
+    record = KeyStore(container.database).create_mtls_identity(name, subject, chosen)
+    _audit_key_change(container, "created", record.key_id)
     click.echo(f"identity id: {record.key_id} (CN={subject})")
 
 
@@ -175,7 +217,9 @@ def keys_list() -> None:
 @keys.command("revoke")
 @click.argument("key_id")
 def keys_revoke(key_id: str) -> None:
-    KeyStore(_container().database).revoke(key_id)
+    container = _container()
+    KeyStore(container.database).revoke(key_id)
+    _audit_key_change(container, "revoked", key_id)
     click.echo(f"revoked {key_id} (servers stop accepting it within 30 s)")
 
 
@@ -216,14 +260,7 @@ def settings_cmd() -> None:
     click.echo(settings_table())
 
 
-def _add_area_groups() -> None:
-    for entry in AREAS:
-        if entry.cli:
-            cli.add_command(load(entry.cli))  # type: ignore[arg-type]
-
-
 def main() -> None:
-    _add_area_groups()
     try:
         cli(standalone_mode=False)
     except WardenError as exc:

@@ -46,6 +46,32 @@ AREAS: tuple[Area, ...] = (
         beat="services.diagnostics.beat:schedule",
     ),
     Area(
+        "watchlists",
+        tasks="workers.tasks.watchlists",
+        tables="watchlists.adapters.tables",
+        cli="watchlists.cli:lists",
+        demo="watchlists.demo:run",
+        beat="watchlists.beat:schedule",
+        settings="watchlists.settings:ListsSettings",
+    ),
+    Area(
+        "screening",
+        rpc="services.screening.rpc:build",
+        tasks="workers.tasks.screening",
+        tables="services.screening.adapters.tables",
+        demo="services.screening.demo:run",
+        settings="services.screening.settings:ScreeningSettings",
+    ),
+    Area(
+        "identity",
+        rpc="services.identity.rpc:build",
+        tasks="workers.tasks.identity",
+        tables="services.identity.adapters.tables",
+        demo="services.identity.demo:run",
+        beat="services.identity.beat:schedule",
+        settings="services.identity.settings:IdentitySettings",
+    ),
+    Area(
         "graph",
         rpc="services.graph.rpc:build",
         tasks="workers.tasks.graph",
@@ -55,6 +81,19 @@ AREAS: tuple[Area, ...] = (
         beat="services.graph.beat:schedule",
         settings="services.graph.settings:GraphSettings",
     ),
+    # Case management runs its demo step after the producers above have raised their alerts.
+    Area(
+        "cases",
+        rpc="services.cases.rpc:build",
+        tasks="workers.tasks.cases",
+        tables="services.cases.adapters.tables",
+        cli="services.cases.cli:group",
+        demo="services.cases.demo:run",
+        settings="services.cases.settings:CaseSettings",
+    ),
+    # `warden audit verify`: the audit chain is case management's, but operators expect the
+    # command at the top level (the brief names it so).
+    Area("audit", cli="services.cases.cli:audit"),
 )
 
 # Celery queues: one per kind of heavy work, so each scales with its own workers.

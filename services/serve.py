@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from prometheus_client import start_http_server
 
 from services.common.errors import FailedPrecondition
-from services.common.migrate import current_heads, expected_heads, upgrade
+from services.common.migrate import pending_revisions, upgrade
 from services.common.rpc.server import RpcService, WardenServer, build_server
 from services.common.runtime import Container
 from services.registry import AREAS, load
@@ -52,7 +52,7 @@ def ensure_schema(container: Container) -> None:
         upgrade(url)
         return
     with container.database.read() as connection:
-        missing = expected_heads() - current_heads(connection)
+        missing = pending_revisions(connection)
     if missing:
         raise FailedPrecondition(
             f"database schema is behind (missing {sorted(missing)}); run `warden db upgrade`"

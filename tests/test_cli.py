@@ -29,6 +29,22 @@ def test_db_upgrade_then_key_lifecycle(runner: CliRunner) -> None:
     assert "active" in listed.output
     assert runner.invoke(cli, ["keys", "revoke", key_id]).exit_code == 0
     assert "revoked" in runner.invoke(cli, ["keys", "list"]).output
+    assert _audited_key_events(key_id) == ["security.key_created", "security.key_revoked"]
+    verified = runner.invoke(cli, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def _audited_key_events(key_id: str) -> list[str]:
+    from services.cases.wiring import case_deps
+    from services.common.runtime import Container
+    from services.common.settings import WardenSettings
+
+    container = Container.build(WardenSettings())
+    try:
+        entries = case_deps(container).audit.entries()
+    finally:
+        container.close()
+    return [e.action for e in entries if e.target == f"key:{key_id}"]
 
 
 def test_a_typo_in_a_scope_is_refused(runner: CliRunner) -> None:
@@ -65,3 +81,9 @@ def test_readme_settings_table_is_current() -> None:
     assert with_table(readme) == readme, (
         "README settings are stale: run `python -m services.common.settings_doc --write README.md`"
     )
+
+
+def test_help_lists_every_area_command(runner: CliRunner) -> None:
+    output = runner.invoke(cli, ["--help"]).output
+    for command in ("serve", "worker", "keys", "lists", "cases", "audit"):
+        assert f"  {command} " in output, output

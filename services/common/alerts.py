@@ -64,6 +64,59 @@ class Alert:
     summary: str = ""
     evidence: Mapping[str, object] = field(default_factory=dict)
     related_subjects: tuple[str, ...] = ()
+    # Added for case management (additive, optional): what a screening hit matched, so that an
+    # approved false-positive clearance can become a `Suppression`; and the producer's own
+    # classification (detector name for graph rings, check name for identity) for dashboards.
+    match: ScreeningMatch | None = None
+    typology: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningMatch:
+    """The list entry a screening hit matched, with both content hashes.
+
+    `subject_hash` is `Party.content_hash()` of the screened customer record and `entry_hash`
+    the same of the list entry: a suppression only holds while neither side has changed.
+    """
+
+    list_entry_id: str
+    entry_hash: str
+    subject_hash: str
+    score: float = 0.0
+
+    @property
+    def list_source(self) -> str:
+        """The list the entry comes from: the "<source>" of "<source>:<source_id>"."""
+        return self.list_entry_id.partition(":")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A false positive cleared under four-eyes: screening must not raise this pair again.
+
+    Keyed by (customer, list entry, both content hashes): when the customer record or the list
+    entry changes, the hashes differ, the suppression no longer applies and the pair is screened
+    (and, if it still matches, reviewed) afresh.
+    """
+
+    customer_id: str
+    list_entry_id: str
+    customer_hash: str
+    entry_hash: str
+
+    def applies_to(self, customer_id: str, match: ScreeningMatch) -> bool:
+        return (
+            self.customer_id == customer_id
+            and self.list_entry_id == match.list_entry_id
+            and self.customer_hash == match.subject_hash
+            and self.entry_hash == match.entry_hash
+        )
+
+
+class SuppressionLookup(Protocol):
+    """What screening asks before raising a hit. Case management provides the implementation."""
+
+    def is_suppressed(self, customer_id: str, match: ScreeningMatch) -> bool: ...
 
 
 class AlertSink(Protocol):
@@ -95,7 +148,32 @@ def alert_to_dict(alert: Alert) -> dict[str, object]:
         "summary": alert.summary,
         "evidence": dict(alert.evidence),
         "related_subjects": list(alert.related_subjects),
+        "match": _match_to_dict(alert.match),
+        "typology": alert.typology,
     }
+
+
+def _match_to_dict(match: ScreeningMatch | None) -> dict[str, object] | None:
+    if match is None:
+        return None
+    return {
+        "list_entry_id": match.list_entry_id,
+        "entry_hash": match.entry_hash,
+        "subject_hash": match.subject_hash,
+        "score": match.score,
+    }
+
+
+def _match_from_dict(data: object) -> ScreeningMatch | None:
+    if not isinstance(data, Mapping):
+        return None
+    score = data.get("score")
+    return ScreeningMatch(
+        list_entry_id=str(data["list_entry_id"]),
+        entry_hash=str(data["entry_hash"]),
+        subject_hash=str(data["subject_hash"]),
+        score=float(score) if isinstance(score, int | float) else 0.0,
+    )
 
 
 def alert_from_dict(data: Mapping[str, object]) -> Alert:
@@ -112,4 +190,6 @@ def alert_from_dict(data: Mapping[str, object]) -> Alert:
         summary=str(data.get("summary") or ""),
         evidence=dict(evidence) if isinstance(evidence, Mapping) else {},
         related_subjects=tuple(str(s) for s in related) if isinstance(related, list) else (),
+        match=_match_from_dict(data.get("match")),
+        typology=str(data.get("typology") or ""),
     )

@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
-from alembic.util.exc import CommandError
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 
 SERVICES_DIR = Path(__file__).resolve().parents[1]
@@ -55,19 +55,19 @@ def upgrade(url: str, connection: Connection | None = None) -> None:
 
 
 def current_heads(connection: Connection) -> set[str]:
-    """The branch heads the database is at. Alembic records only the dependent revision when a
-    branch depends on another branch's head (an area's first revision on common), so heads
-    reached through such a dependency are added back."""
-    heads = set(MigrationContext.configure(connection).get_current_heads())
-    if not heads:
-        return heads
+    return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def pending_revisions(connection: Connection) -> list[str]:
+    """Revisions `upgrade heads` would still apply ([] when the schema is current).
+
+    Asking Alembic this, rather than comparing `alembic_version` rows with the script heads,
+    is what stays right with cross-branch dependencies: once an area revision that depends on
+    a common revision is applied, Alembic drops the common row as implied.
+    """
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    below = {r.revision for r in script.revision_map.iterate_revisions(tuple(heads), "base")}
-    return heads | (below & expected_heads())
-
-
-def expected_heads() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    current = tuple(current_heads(connection))
+    return [revision.revision for revision in script.iterate_revisions("heads", current)]
 
 
 def new_revision(url: str, area: str, message: str) -> None:
@@ -76,13 +76,14 @@ def new_revision(url: str, area: str, message: str) -> None:
     A new branch depends on the current head of the common branch (resolved to its revision id,
     so the dependency stays fixed when common moves on).
     """
+    versions = SERVICES_DIR / area / "migrations" / "versions"
+    # Before building the config: its version locations are the folders that exist.
+    versions.mkdir(parents=True, exist_ok=True)
     config = alembic_config(url)
     script = ScriptDirectory.from_config(config)
     if _has_branch(script, area):
         command.revision(config, message, autogenerate=True, head=f"{area}@head")
         return
-    versions = SERVICES_DIR / area / "migrations" / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
     common_head = script.get_revision("common@head")
     command.revision(
         config,
@@ -98,5 +99,5 @@ def new_revision(url: str, area: str, message: str) -> None:
 def _has_branch(script: ScriptDirectory, label: str) -> bool:
     try:
         return bool(script.get_revisions(f"{label}@head"))
-    except (RevisionError, CommandError):  # alembic wraps ResolutionError in CommandError
+    except (RevisionError, CommandError):  # alembic raises either for an unknown branch label
         return False

@@ -93,6 +93,18 @@ class CelerySettings(BaseModel):
     )
 
 
+class OperationsSettings(BaseModel):
+    """Recovery of long-running operations whose queue message was lost."""
+
+    stale_after_s: int = Field(
+        600,
+        ge=1,
+        description="An operation PENDING or RUNNING without progress for this long is sent to "
+        "the queue again (its message was lost: Redis restarted, or enqueue failed).",
+    )
+    requeue_every_s: int = Field(60, ge=1, description="How often beat looks for such operations.")
+
+
 class WardenSettings(BaseSettings):
     """Settings shared by every Warden process."""
 
@@ -133,6 +145,7 @@ class WardenSettings(BaseSettings):
     )
     grpc: GrpcSettings = Field(default_factory=GrpcSettings)
     celery: CelerySettings = Field(default_factory=CelerySettings)
+    operations: OperationsSettings = Field(default_factory=OperationsSettings)
 
     @field_validator("database_url")
     @classmethod

@@ -11,7 +11,7 @@ def schedule(settings: WardenSettings) -> dict[str, dict[str, Any]]:
     return {
         "requeue-stale-operations": {
             "task": "operations.requeue_stale",
-            "schedule": 60.0,
-            "options": {"queue": "default", "expires": 55},
+            "schedule": float(settings.operations.requeue_every_s),
+            "options": {"queue": "default", "expires": settings.operations.requeue_every_s},
         },
     }

@@ -12,8 +12,6 @@ from services.diagnostics.handlers import PROBE_TASK, execute_probe
 from workers import deps
 from workers.base import WardenTask
 
-STALE_AFTER = timedelta(minutes=10)
-
 
 def _probe_result(operation: Operation) -> tuple[str, bytes]:
     outcome = execute_probe(operation)
@@ -35,4 +33,5 @@ def run_probe(operation_id: str, **_: object) -> None:
 def requeue_stale_operations() -> int:
     """Beat: re-send operations whose message was lost (broker restart, enqueue failure)."""
     container = deps.current()
-    return requeue_stale(container.operations, container.queue, STALE_AFTER)
+    stale_after = timedelta(seconds=container.settings.operations.stale_after_s)
+    return requeue_stale(container.operations, container.queue, stale_after)

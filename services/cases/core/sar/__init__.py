@@ -1,0 +1,1 @@
+"""Suspicious activity / transaction reports: content, workflow, goAML and FinCEN rendering."""

@@ -1,0 +1,1 @@
+"""Database side of the watchlists area."""
