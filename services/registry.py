@@ -81,6 +81,16 @@ AREAS: tuple[Area, ...] = (
         beat="services.onboarding.beat:schedule",
         settings="services.onboarding.settings:OnboardingSettings",
     ),
+    Area(
+        "graph",
+        rpc="services.graph.rpc:build",
+        tasks="workers.tasks.graph",
+        tables="services.graph.adapters.tables",
+        cli="services.graph.cli:graph",
+        demo="services.graph.demo:run",
+        beat="services.graph.beat:schedule",
+        settings="services.graph.settings:GraphSettings",
+    ),
     # Case management runs its demo step after the producers above have raised their alerts.
     Area(
         "cases",

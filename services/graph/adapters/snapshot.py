@@ -1,0 +1,89 @@
+"""Columnar sweep snapshots (Parquet): read the database once per sweep, not once per partition.
+
+Every partition of a sweep reads (nearly) the same window of transactions. Reading it from the
+database costs a Python object per value; reading a Parquet file costs a memory copy. So the
+sweep's coordinator exports the window once (`export`) and partitions load it (`load`); the
+file is removed when the sweep is merged. Workers must share the snapshot directory (one
+machine, or a shared volume); a partition that cannot see the file reads the database instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import sqlalchemy as sa
+
+from services.common.db import Database
+from services.graph.adapters.tables import graph_transactions
+from services.graph.core.frame import TransactionFrame
+
+T = graph_transactions
+
+SCHEMA = pa.schema(
+    [
+        ("tx_id", pa.string()),
+        ("source", pa.string()),
+        ("target", pa.string()),
+        ("ts", pa.int64()),
+        ("amount_usd", pa.float64()),
+    ]
+)
+FETCH_ROWS = 200_000
+
+
+class ParquetSnapshots:
+    def __init__(self, database: Database, directory: Path) -> None:
+        self.db = database
+        self.directory = directory
+
+    def export(self, name: str, span: tuple[int, int]) -> str:
+        """Write transactions with span[0] <= ts < span[1] to <directory>/<name>.parquet."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{name}.parquet"
+        query = sa.select(T.c.tx_id, T.c.source, T.c.target, T.c.ts, T.c.amount_usd).where(
+            T.c.ts >= span[0], T.c.ts < span[1]
+        )
+        with self.db.read() as conn, pq.ParquetWriter(path, SCHEMA) as writer:
+            result = conn.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(
+                query
+            )
+            for batch in result.partitions(FETCH_ROWS):
+                columns = list(zip(*batch, strict=True))
+                writer.write_table(
+                    pa.table(dict(zip(SCHEMA.names, columns, strict=True)), schema=SCHEMA)
+                )
+            if writer.is_open:
+                writer.write_table(SCHEMA.empty_table())
+        return str(path)
+
+    def load(self, path: str, span: tuple[int, int]) -> TransactionFrame | None:
+        """The snapshot's rows in [span) as a frame, or None if this worker cannot see it."""
+        if not Path(path).is_file():
+            return None
+        table = pq.read_table(path, filters=[("ts", ">=", span[0]), ("ts", "<", span[1])])
+        return frame_from_table(table)
+
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            Path(path).unlink()
+
+
+def frame_from_table(table: pa.Table) -> TransactionFrame:
+    """A frame from an Arrow table; accounts are interned by Arrow's dictionary encoding
+    (C++), which is what makes loading 10M rows take seconds rather than minutes."""
+    n = table.num_rows
+    both = pa.concat_arrays([table["source"].combine_chunks(), table["target"].combine_chunks()])
+    encoded = pc.dictionary_encode(both)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    return TransactionFrame(
+        np.asarray(encoded.dictionary.to_pylist(), dtype=object),
+        np.asarray(table["tx_id"].to_pylist(), dtype=object),
+        (codes[:n], codes[n:]),
+        table["ts"].to_numpy().astype(np.int64),
+        table["amount_usd"].to_numpy().astype(np.float64),
+    )
