@@ -12,6 +12,8 @@ module that does not exist is an error, not a silent skip.
 - `demo`:   `run(ctx) -> None` — the area's step in `warden demo`, in table order.
 - `beat`:   `schedule(settings) -> dict` — the area's periodic tasks for `warden beat`.
 - `settings`: the area's pydantic-settings class (documented by `warden settings`).
+- `alert_followups`: `follow_ups(alert) -> list[FollowUp]` — work the area wants queued whenever
+  any area raises an alert (beside case intake), e.g. re-rating the customer involved.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Area:
     demo: str | None = None
     beat: str | None = None
     settings: str | None = None
+    alert_followups: str | None = None
 
 
 AREAS: tuple[Area, ...] = (
@@ -80,6 +83,7 @@ AREAS: tuple[Area, ...] = (
         demo="services.onboarding.demo:run",
         beat="services.onboarding.beat:schedule",
         settings="services.onboarding.settings:OnboardingSettings",
+        alert_followups="services.onboarding.followups:follow_ups",
     ),
     Area(
         "graph",

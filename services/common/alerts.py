@@ -119,6 +119,16 @@ class SuppressionLookup(Protocol):
     def is_suppressed(self, customer_id: str, match: ScreeningMatch) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """Work an area wants done because an alert was raised (beside case intake), e.g.
+    re-rating the customer a re-screening hit or a ring involves. Sent by task name."""
+
+    task_name: str
+    kwargs: Mapping[str, object]
+    queue: str = "default"
+
+
 class AlertSink(Protocol):
     """Where producers send alerts. Implementations must be idempotent by `Alert.key`."""
 

@@ -16,13 +16,14 @@ from typing import Any, TypeVar
 
 from celery import Celery
 
-from services.common.alerts import Alert, alert_to_dict
+from services.common.alerts import Alert, FollowUp, alert_to_dict
 from services.common.auth import KeyStore
 from services.common.crypto import KeyRing, development_key_ring
 from services.common.db import Database
 from services.common.logs import configure_logging
-from services.common.operations import SqlOperationStore
+from services.common.operations import SqlOperationStore, TaskQueue
 from services.common.settings import WardenSettings
+from services.registry import AREAS, load
 
 T = TypeVar("T")
 
@@ -39,14 +40,27 @@ class CeleryTaskQueue:
         self.app.send_task(task_name, kwargs=dict(kwargs), queue=queue)
 
 
-class QueueAlertSink:
-    """`AlertSink` that hands alerts to case intake through the `cases` queue."""
+AlertFollowUps = Callable[[Alert], list[FollowUp]]
 
-    def __init__(self, queue: CeleryTaskQueue) -> None:
+
+def registered_followups() -> tuple[AlertFollowUps, ...]:
+    """Every area's `alert_followups` hook, in registry order."""
+    return tuple(load(e.alert_followups) for e in AREAS if e.alert_followups)  # type: ignore[misc]
+
+
+class QueueAlertSink:
+    """`AlertSink` that hands alerts to case intake through the `cases` queue, then queues the
+    follow-up work areas registered for alerts (e.g. re-rating the customer involved)."""
+
+    def __init__(self, queue: TaskQueue, followups: tuple[AlertFollowUps, ...] = ()) -> None:
         self.queue = queue
+        self.followups = followups
 
     def raise_alert(self, alert: Alert) -> None:
         self.queue.enqueue(ALERT_INTAKE_TASK, {"alert": alert_to_dict(alert)}, queue="cases")
+        for follow_ups in self.followups:
+            for work in follow_ups(alert):
+                self.queue.enqueue(work.task_name, work.kwargs, queue=work.queue)
 
 
 @dataclass
@@ -81,7 +95,7 @@ class Container:
 
     @property
     def alerts(self) -> QueueAlertSink:
-        return self.area("alerts", lambda _: QueueAlertSink(self.queue))
+        return self.area("alerts", lambda _: QueueAlertSink(self.queue, registered_followups()))
 
     def area(self, name: str, factory: Callable[[Container], T]) -> T:
         """The dependencies of area `name`, built by `factory(self)` on first use."""

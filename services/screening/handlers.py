@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from services.common.alerts import Alert, AlertSink, AlertSource, Severity, SubjectKind
+from services.common.alerts import (
+    Alert,
+    AlertSink,
+    AlertSource,
+    ScreeningMatch,
+    Severity,
+    SubjectKind,
+)
 from services.common.errors import FieldViolation, InvalidArgument, NotFound
 from services.screening.core.index import CandidateIndex
 from services.screening.core.scoring import Match
@@ -289,6 +296,7 @@ def hit_alert(customer: MonitoredCustomer, match: Match, version: str, now: date
             "entry_hash": digest,
             "list": match.entry.source,
             "list_version": version,
+            "topics": list(match.entry.topics),
             "score": match.score,
             "explanations": [
                 {"feature": e.feature, "score": e.score, "weight": e.weight, "detail": e.detail}
@@ -296,4 +304,6 @@ def hit_alert(customer: MonitoredCustomer, match: Match, version: str, now: date
             ],
         },
         related_subjects=(match.entry.id,),
+        # What case management needs to turn a false-positive clearance into a suppression.
+        match=ScreeningMatch(match.entry.id, digest, customer.party_hash, match.score),
     )

@@ -21,6 +21,7 @@ from services.onboarding.evaluation import (
     enqueue_decision,
     verify_application,
 )
+from services.onboarding.followups import RERATE_RESCREENING_TASK, RERATE_RING_TASK
 from services.onboarding.handlers import raise_due_reviews, rerate_customers, rerate_for_ring
 from services.onboarding.purge import PurgeCommand, purge_expired
 from workers import deps
@@ -28,8 +29,6 @@ from workers.base import WardenTask
 
 PURGE_TASK = "onboarding.purge_expired"
 REVIEWS_TASK = "onboarding.raise_due_reviews"
-RERATE_RING_TASK = "onboarding.rerate_ring"
-RERATE_RESCREENING_TASK = "onboarding.rerate_rescreening"
 
 
 @shared_task(base=WardenTask, name=VERIFY_TASK)

@@ -9,6 +9,7 @@ which the policy treats as a finding of its own (`identity.not_run`, `screening.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -66,7 +67,12 @@ _PEP_TOPICS = frozenset({"role.pep", "role.rca"})
 
 def list_category(entry: Party) -> ListCategory:
     """Sanctions beat PEP beat anything else: an entry on both is handled as a sanction."""
-    topics = frozenset(entry.topics)
+    return category_of_topics(entry.topics)
+
+
+def category_of_topics(entry_topics: Iterable[str]) -> ListCategory:
+    """`list_category` from the topics alone (what a re-screening alert carries)."""
+    topics = frozenset(entry_topics)
     if topics & _SANCTION_TOPICS:
         return ListCategory.SANCTIONS
     if topics & _PEP_TOPICS:

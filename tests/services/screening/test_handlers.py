@@ -113,6 +113,11 @@ def test_a_changed_entry_is_rescreened() -> None:
     assert [a.subject_id for a in sink.alerts.values()] == ["c1"]
     alert = next(iter(sink.alerts.values()))
     assert alert.evidence["entry_hash"] == entry_hash(changed)
+    # Case management turns a false-positive clearance of this hit into a suppression from it.
+    assert alert.match is not None
+    assert (alert.match.list_entry_id, alert.match.entry_hash) == (changed.id, entry_hash(changed))
+    assert alert.match.subject_hash == next(iter(deps.customers.iterate())).party_hash
+    assert alert.evidence["topics"] == list(changed.topics)
 
 
 def test_suppression_holds_until_either_side_changes() -> None:
