@@ -150,8 +150,8 @@ def ring(now: datetime, hub: str = "acct-hub-9") -> Alert:
             "id": f"tx-cycle-{i}",
             "from": src,
             "to": dst,
-            "amount": "9800.00",
-            "currency": "EUR",
+            "amount": "36000.00",
+            "currency": "AED",
             "at": (now - timedelta(hours=10 - i)).isoformat(),
         }
         for i, (src, dst) in enumerate(itertools.pairwise(path))
@@ -162,7 +162,7 @@ def ring(now: datetime, hub: str = "acct-hub-9") -> Alert:
             "from": "acct-d",
             "to": "acct-a",
             "amount": "120.00",
-            "currency": "EUR",
+            "currency": "AED",
             "at": (now - timedelta(days=2)).isoformat(),
         },
         {
@@ -170,7 +170,7 @@ def ring(now: datetime, hub: str = "acct-hub-9") -> Alert:
             "from": "acct-b",
             "to": "acct-e",
             "amount": "75.50",
-            "currency": "EUR",
+            "currency": "AED",
             "at": (now - timedelta(days=1)).isoformat(),
         },
     ]
@@ -180,7 +180,7 @@ def ring(now: datetime, hub: str = "acct-hub-9") -> Alert:
         subject_kind=SubjectKind.ACCOUNT,
         subject_id=hub,
         severity=Severity.CRITICAL,
-        title="Suspected cycle of 4 accounts returning 9,800 EUR within 4 hours",
+        title="Suspected cycle of 4 accounts returning 36,000 AED within 4 hours",
         raised_at=now,
         evidence={"transactions": transfers, "path": path, "accounts": path[:-1]},
         related_subjects=("acct-a", "acct-b", "acct-c"),

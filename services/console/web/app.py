@@ -139,12 +139,14 @@ def create_app(state: ConsoleState) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state.client = state.connect()
+        client = state.connect()
+        state.client = client
         try:
             yield
         finally:
-            await state.client.close()
-            state.client = None
+            await client.close()
+            if state.client is client:
+                state.client = None
 
     table = routes()
     require_guards(table, OPEN_PATHS)

@@ -8,6 +8,7 @@ browser drives — exactly as in production, over a real socket with the real in
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import threading
 from collections.abc import Iterator
@@ -64,8 +65,7 @@ class CaseServerThread:
             async with start_test_server(self.container) as server:
                 self.address = server.address
                 self._ready.set()
-                while not self._stop.is_set():
-                    await asyncio.sleep(0.02)
+                await asyncio.to_thread(self._stop.wait)
 
         asyncio.run(serve())
 
@@ -118,7 +118,10 @@ def running_console(
 
 
 def client_for(console: Console, base_url: str = "http://testserver") -> TestClient:
-    return TestClient(create_app(console.state), base_url=base_url, follow_redirects=False)
+    """A browser of its own: each TestClient runs the app in its own event loop, so each gets
+    its own state (a gRPC channel belongs to the loop that opened it); stores are shared."""
+    state = dataclasses.replace(console.state, client=None)
+    return TestClient(create_app(state), base_url=base_url, follow_redirects=False)
 
 
 def log_in(client: TestClient, officer: str, secret: str | None = None) -> str:
