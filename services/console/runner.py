@@ -121,10 +121,16 @@ async def start_console(
     *,
     settings: ConsoleSettings | None = None,
     link: ConsoleLink | None = None,
+    state: ConsoleState | None = None,
 ) -> ConsoleHandle:
-    """Serve the console in this event loop until `stop()`; port 0 picks a free port."""
-    chosen = settings or ConsoleSettings()
-    state = build_state(container, chosen, link or console_link(container, chosen))
+    """Serve the console in this event loop until `stop()`; port 0 picks a free port.
+
+    `settings` default to the environment's, `link` to the one the demo registered (or the
+    settings'); a prebuilt `state` (tests) replaces both.
+    """
+    chosen = state.settings if state else (settings or ConsoleSettings())
+    if state is None:
+        state = build_state(container, chosen, link or console_link(container, chosen))
     server = uvicorn.Server(_uvicorn_config(create_app(state), host, port, chosen))
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -97,15 +97,21 @@
     var source = document.getElementById("ring-data");
     if (!holder || !source || typeof window.cytoscape !== "function") { return; }
     var details = document.getElementById("ring-details");
+    var elements = JSON.parse(source.textContent);
+    var nodeCount = elements.filter(function (e) { return e.group === "nodes"; }).length;
+    // A ring of a dozen accounts reads best as a circle; larger networks need a force layout.
+    var layout = nodeCount <= 12
+      ? { name: "circle", padding: 40, avoidOverlap: true }
+      : { name: "cose", animate: false, nodeRepulsion: 400000, idealEdgeLength: 160, padding: 40 };
     var cy = window.cytoscape({
       container: holder,
-      elements: JSON.parse(source.textContent),
-      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 120 },
+      elements: elements,
+      layout: layout,
       style: [
         { selector: "node", style: { "label": "data(label)", "font-size": 10, "background-color": "#7a8699", "width": 22, "height": 22, "text-valign": "bottom", "text-margin-y": 4 } },
         { selector: "node[role = 'path']", style: { "background-color": "#c0392b" } },
         { selector: "node[role = 'subject']", style: { "background-color": "#8e1b10", "width": 32, "height": 32, "border-width": 3, "border-color": "#222" } },
-        { selector: "edge", style: { "width": 1.5, "line-color": "#b5bcc7", "target-arrow-color": "#b5bcc7", "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(label)", "font-size": 8, "text-rotation": "autorotate", "color": "#555" } },
+        { selector: "edge", style: { "width": 1.5, "line-color": "#b5bcc7", "target-arrow-color": "#b5bcc7", "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(label)", "font-size": 7, "text-rotation": "autorotate", "text-background-color": "#fcfcfd", "text-background-opacity": 0.8, "color": "#555" } },
         { selector: "edge[hot = 'yes']", style: { "width": 3, "line-color": "#c0392b", "target-arrow-color": "#c0392b", "color": "#8e1b10" } },
         { selector: ":selected", style: { "overlay-opacity": 0.15, "border-width": 3, "border-color": "#1f5fbf" } }
       ]

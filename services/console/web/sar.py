@@ -87,8 +87,10 @@ async def draft(request: Request, viewer: Viewer) -> Response:
 def _fill_subject(subject: pb.SarSubject, values: dict[str, str], address: dict[str, str]) -> None:
     for name, value in values.items():
         setattr(subject, name, value)
-    for name, value in address.items():
-        setattr(subject.address, name, value)
+    # An untouched empty address must stay absent: an empty one is "no country" to the XSD.
+    if subject.HasField("address") or any(address.values()):
+        for name, value in address.items():
+            setattr(subject.address, name, value)
 
 
 def _subjects(content: pb.SarContent, form: dict[str, str]) -> None:
