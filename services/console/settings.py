@@ -55,6 +55,12 @@ class ConsoleSettings(BaseSettings):
     )
     tls_cert_file: Path | None = Field(None, description="Certificate (PEM) to serve HTTPS.")
     tls_key_file: Path | None = Field(None, description="Private key (PEM) of the certificate.")
+    dashboard_cache_s: float = Field(
+        30.0,
+        ge=0,
+        le=600,
+        description="Dashboard figures are recomputed at most this often (they read every case).",
+    )
     rpc_timeout_s: float = Field(
         15.0, gt=0, le=120, description="Deadline of each CaseService call."
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import Response
 from warden.cases.v1 import cases_pb2 as pb
@@ -10,7 +13,7 @@ from services.cases.core.roles import Action
 from services.console.core import charts
 from services.console.web.guard import page, state_of
 from services.console.web.render import render
-from services.console.web.state import Viewer
+from services.console.web.state import ConsoleState, Viewer
 
 SLA_SERIES = ("breached", "at_risk", "on_track")
 AGE_ORDER = ("<1d", "1-3d", "3-7d", "7-30d", ">30d")
@@ -42,11 +45,23 @@ def dashboard_charts(board: pb.GetDashboardResponse) -> list[charts.Chart]:
     ]
 
 
+async def _figures(state: ConsoleState, officer_id: str) -> tuple[pb.GetDashboardResponse, float]:
+    """The dashboard figures, shared by every officer for `dashboard_cache_s`.
+
+    They are the same for everyone allowed to see them, and computing them reads every case:
+    with thousands of cases one computation a few seconds apart is plenty.
+    """
+    cached = state.dashboard
+    if cached is not None and time.time() - cached[1] < state.settings.dashboard_cache_s:
+        return cached
+    board = await state.call(state.cases().stub.GetDashboard, pb.GetDashboardRequest(), officer_id)
+    state.dashboard = (board, time.time())
+    return state.dashboard
+
+
 @page(Action.DASHBOARD_READ)
 async def dashboard_page(request: Request, viewer: Viewer) -> Response:
-    state = state_of(request)
-    board = await state.call(
-        state.cases().stub.GetDashboard, pb.GetDashboardRequest(), viewer.officer_id
-    )
-    context = {"viewer": viewer, "board": board, "charts": dashboard_charts(board)}
+    board, at = await _figures(state_of(request), viewer.officer_id)
+    as_of = datetime.fromtimestamp(at, UTC).strftime("%H:%M:%S UTC")
+    context = {"viewer": viewer, "board": board, "charts": dashboard_charts(board), "as_of": as_of}
     return render(request, "dashboard.html", context)

@@ -74,6 +74,7 @@ class ConsoleState:
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     client: CaseClient | None = None
     auth: AuthDeps = field(init=False)
+    dashboard: tuple[pb.GetDashboardResponse, float] | None = None
     _officers: dict[str, tuple[float, pb.Officer | None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
