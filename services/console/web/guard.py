@@ -160,26 +160,31 @@ def act(action: Action | None = None) -> Callable[[Handler], Callable[[Request],
             if viewer is None:
                 return _to_login(request)
             form = await read_form(request)
-            if not same_origin(request) or not _csrf_ok(request, viewer, form):
-                log.warning("csrf refused", extra={"fields": {"path": request.url.path}})
-                return forbidden(
-                    request,
-                    viewer,
-                    "This form expired or did not come from the "
-                    "console. Reload the page and try again.",
-                )
-            if action is not None and not viewer.can(action):
-                return forbidden(request, viewer, role_message(action))
-            request.state.form = form
-            try:
-                return await handler(request, viewer)
-            except WardenError as error:
-                return error_response(request, viewer, error)
+            try:  # uploaded files are spooled to temporary files: always close them
+                return await _checked(request, viewer, form, action, handler)
+            finally:
+                await form.close()
 
         setattr(endpoint, GUARDED, "act")
         return endpoint
 
     return wrap
+
+
+async def _checked(
+    request: Request, viewer: Viewer, form: FormData, action: Action | None, handler: Handler
+) -> Response:
+    if not same_origin(request) or not _csrf_ok(request, viewer, form):
+        log.warning("csrf refused", extra={"fields": {"path": request.url.path}})
+        message = "This form expired or did not come from the console. Reload and try again."
+        return forbidden(request, viewer, message)
+    if action is not None and not viewer.can(action):
+        return forbidden(request, viewer, role_message(action))
+    request.state.form = form
+    try:
+        return await handler(request, viewer)
+    except WardenError as error:
+        return error_response(request, viewer, error)
 
 
 def form_of(request: Request) -> FormData:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -67,6 +68,13 @@ async def login_form(request: Request) -> Response:
 
 async def login_submit(request: Request) -> Response:
     form = await read_form(request)
+    try:
+        return await _log_in(request, form)
+    finally:
+        await form.close()
+
+
+async def _log_in(request: Request, form: FormData) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if (
         not same_origin(request)

@@ -14,6 +14,7 @@ from services.cases.core.sar.model import SarFormat
 from services.cases.core.sar.schemas import SCHEMA_FILES
 from services.common.alerts import ScreeningMatch
 from services.console import samples
+from services.console.images import sample_portrait
 from tests.services.console.support import Console, client_for, csrf_of, log_in
 
 CASE_LINK = re.compile(r'href="/cases/(case_[^"]+)"')
@@ -195,3 +196,36 @@ def test_admin_creates_an_officer_who_can_log_in(client: TestClient, console: Co
     with client_for(console) as fresh:
         log_in(fresh, "new.analyst", "a-long-enough-passphrase")
         assert csrf_of(fresh, "/queue")
+
+
+def test_evidence_upload_shows_images_inline_and_sandboxes_the_rest(
+    client: TestClient, console: Console
+) -> None:
+    case_id = _seed(console)["identity"]
+    token = log_in(client, "ana")
+    client.post(f"/cases/{case_id}/claim", data={"csrf_token": token})
+    png = sample_portrait(1)
+    uploaded = client.post(
+        f"/cases/{case_id}/evidence",
+        data={"csrf_token": token},
+        files={"file": ("document.png", png, "image/png")},
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    client.post(
+        f"/cases/{case_id}/evidence",
+        data={"csrf_token": token},
+        files={"file": ("../../note.html", b"<script>alert(1)</script>", "text/html")},
+    )
+    page = client.get(f"/cases/{case_id}").text
+    image = re.search(rf'<img src="(/cases/{case_id}/evidence/[^"]+)" alt="Document image"', page)
+    assert image is not None
+    shown = client.get(image[1])
+    assert shown.content == png
+    assert shown.headers["content-type"] == "image/png"
+    assert shown.headers["content-disposition"].startswith("inline")
+    html_link = re.search(rf'href="(/cases/{case_id}/evidence/[^"]+)">note.html<', page)
+    assert html_link is not None  # the path was stripped from the uploaded name
+    download = client.get(html_link[1])
+    assert download.headers["content-type"] == "application/octet-stream"
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert "sandbox" in download.headers["content-security-policy"]
