@@ -148,6 +148,7 @@ async def log_in(officer_id: str, password: str, deps: AuthDeps) -> tuple[str, S
     token = sessions.new_token()
     session = sessions.start(officer_id, token, deps.clock())
     await asyncio.to_thread(deps.sessions.add, session)
+    await asyncio.to_thread(purge_sessions, deps)  # expired ones are refused anyway; tidy up
     await deps.audit("login_succeeded", "console", officer_id)
     return token, session
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import xmlschema
@@ -229,3 +229,55 @@ def test_evidence_upload_shows_images_inline_and_sandboxes_the_rest(
     assert download.headers["content-type"] == "application/octet-stream"
     assert download.headers["content-disposition"].startswith("attachment")
     assert "sandbox" in download.headers["content-security-policy"]
+
+
+def test_audit_log_and_its_verification(client: TestClient, console: Console) -> None:
+    _seed(console)
+    token = log_in(client, "aud")
+    page = client.get("/audit")
+    assert page.status_code == 200
+    assert "security.login_succeeded" in page.text
+    verified = client.post("/audit/verify", data={"csrf_token": token})
+    assert verified.status_code == 200
+    assert "intact" in verified.text
+
+
+def test_admin_changes_roles_and_deactivates(client: TestClient, console: Console) -> None:
+    token = log_in(client, "ada")
+    roles = client.post("/officers/ana/roles", data={"csrf_token": token, "roles": "reviewer"})
+    assert roles.status_code == 303
+    assert [r.value for r in console.cases.officers.get("ana").roles] == ["reviewer"]
+    assert client.post("/officers/ana/deactivate", data={"csrf_token": token}).status_code == 303
+    assert not console.cases.officers.get("ana").active
+    with client_for(console) as ana:
+        form = ana.get("/login")
+        found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert found is not None
+        refused = ana.post(
+            "/login",
+            data={"officer_id": "ana", "password": "ana-correct-horse", "csrf_token": found[1]},
+        )
+    assert refused.status_code == 401
+    assert "not active" in refused.text
+
+
+def test_snooze_until_a_time(client: TestClient, console: Console) -> None:
+    case_id = _seed(console)["screening"]
+    token = log_in(client, "ana")
+    client.post(f"/cases/{case_id}/claim", data={"csrf_token": token})
+    assert 'name="until"' in client.get(f"/cases/{case_id}").text
+    bad = client.post(
+        f"/cases/{case_id}/snooze",
+        data={"csrf_token": token, "until": "tomorrow", "reason": "waiting for documents"},
+        headers={"hx-request": "true"},
+    )
+    assert "YYYY-MM-DDTHH:MM" in bad.text
+    until = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    ok = client.post(
+        f"/cases/{case_id}/snooze",
+        data={"csrf_token": token, "until": until, "reason": "waiting for documents"},
+    )
+    assert ok.status_code == 303, ok.text
+    snoozed = handlers.get_case("ana", case_id, console.cases).summary.case.snoozed_until
+    assert snoozed is not None
+    assert snoozed.strftime("%Y-%m-%dT%H:%M") == until
