@@ -21,6 +21,7 @@ from services.cases.core.sar.model import SarFormat
 from services.cases.core.sar.schemas import SCHEMA_FILES
 from services.common.alerts import ScreeningMatch
 from services.console import samples
+from services.console.images import sample_portrait
 from tests.e2e.console.conftest import FLAGS
 from tests.services.console.support import Console, password
 
@@ -145,6 +146,24 @@ def _click_ring_node(rita: Officer, case_id: str) -> None:
     rita.shot("07-ring-node-clicked")
 
 
+def _identity_panel(ana: Officer, case_id: str, shots: Path) -> None:
+    """Upload the document and the selfie; the panel shows them side by side with the MRZ."""
+    ana.open(f"/cases/{case_id}")
+    ana.page.click("#claim")
+    expect(ana.page.locator("#case-assignee")).to_have_text("ana")
+    for name, seed in (("document.png", 3), ("selfie.png", 4)):
+        image = shots / name
+        image.write_bytes(sample_portrait(seed))
+        upload = ana.page.locator("form[action$='/evidence']")
+        upload.locator("input[type=file]").set_input_files(str(image))
+        with ana.page.expect_navigation():
+            upload.locator("button").click()
+    expect(ana.page.locator("img.face-image")).to_have_count(2)
+    expect(ana.page.locator(".mrz-check-bad")).to_have_count(1)
+    expect(ana.page.locator(".face-distance")).to_contain_text("different person")
+    ana.shot("11-identity-panel")
+
+
 def _escalate(ana: Officer, case_id: str) -> None:
     ana.open(f"/cases/{case_id}")
     ana.page.click("#claim")
@@ -226,6 +245,10 @@ def test_an_officers_day_in_chromium(
     exported = _approve_and_export(max_, sar_url, artifacts)
     xmlschema.XMLSchema11(str(SCHEMA_FILES[SarFormat.GOAML])).validate(str(exported[0]))
     xmlschema.XMLSchema11(str(SCHEMA_FILES[SarFormat.FINCEN])).validate(str(exported[1]))
+    _identity_panel(ana, ids["identity"], artifacts)
+    mia.open("/dashboard")
+    expect(mia.page.locator("figure.chart")).to_have_count(6)
+    mia.shot("12-dashboard")
     for officer in officers.values():
         officer.close()
 
