@@ -42,7 +42,8 @@ def group(ctx: click.Context, host: str | None, port: int | None) -> None:
     settings = ConsoleSettings()
     container = _container()
     try:
-        asyncio.run(_serve(container, settings, host or settings.host, port or settings.port))
+        chosen_port = port if port is not None else settings.port
+        asyncio.run(_serve(container, settings, host or settings.host, chosen_port))
     finally:
         container.close()
 
