@@ -54,6 +54,23 @@ AREAS: tuple[Area, ...] = (
         beat="watchlists.beat:schedule",
         settings="watchlists.settings:ListsSettings",
     ),
+    Area(
+        "screening",
+        rpc="services.screening.rpc:build",
+        tasks="workers.tasks.screening",
+        tables="services.screening.adapters.tables",
+        demo="services.screening.demo:run",
+        settings="services.screening.settings:ScreeningSettings",
+    ),
+    Area(
+        "identity",
+        rpc="services.identity.rpc:build",
+        tasks="workers.tasks.identity",
+        tables="services.identity.adapters.tables",
+        demo="services.identity.demo:run",
+        beat="services.identity.beat:schedule",
+        settings="services.identity.settings:IdentitySettings",
+    ),
     # Case management runs its demo step after the producers above have raised their alerts.
     Area(
         "cases",

@@ -76,13 +76,14 @@ def new_revision(url: str, area: str, message: str) -> None:
     A new branch depends on the current head of the common branch (resolved to its revision id,
     so the dependency stays fixed when common moves on).
     """
+    versions = SERVICES_DIR / area / "migrations" / "versions"
+    # Before building the config: its version locations are the folders that exist.
+    versions.mkdir(parents=True, exist_ok=True)
     config = alembic_config(url)
     script = ScriptDirectory.from_config(config)
     if _has_branch(script, area):
         command.revision(config, message, autogenerate=True, head=f"{area}@head")
         return
-    versions = SERVICES_DIR / area / "migrations" / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
     common_head = script.get_revision("common@head")
     command.revision(
         config,

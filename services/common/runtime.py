@@ -59,7 +59,9 @@ class Container:
     celery: Celery
     queue: CeleryTaskQueue
     _areas: dict[str, object] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Re-entrant: an area's factory may use other container-built parts (`container.alerts`
+    # is itself built through `area()`), which a plain Lock would deadlock on.
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
     def build(cls, settings: WardenSettings, *, celery: Celery | None = None) -> Container:

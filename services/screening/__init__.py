@@ -1,0 +1,1 @@
+"""Sanctions and watchlist screening: the matcher (`core`), its service shell and monitoring."""

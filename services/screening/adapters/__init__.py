@@ -1,0 +1,1 @@
+"""Screening adapters: SQL stores for monitored customers and suppressions."""

@@ -1,0 +1,141 @@
+"""Building the screening dependencies from the composition root (once per process).
+
+Lists: the watchlists `ListRegistry`, kept on the version the lists area stored as CURRENT
+(`warden lists load` or the `screening.reload_lists` task). A new version is picked up within
+`REFRESH_EVERY_S` of a request noticing it, built in a background thread beside the live one;
+screening keeps answering from the live version meanwhile.
+
+Re-screening: when this process installs a new version, it submits one operation
+"screening.rescreen" keyed by (old version, new version). Operations are idempotent by request
+id, so however many replicas notice the version, the delta is re-screened once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from services.common.alerts import Alert
+from services.common.db import utcnow
+from services.common.operations import NewOperation, input_digest, submit_operation
+from services.common.runtime import Container
+from services.screening.adapters.stores import SqlCustomerStore, SqlSuppressionStore
+from services.screening.core.screen import ScreenOptions
+from services.screening.handlers import ScreeningDeps
+from services.screening.ports import ListDelta, ScreeningIndex, build_screening_index
+from services.screening.settings import ScreeningSettings
+from watchlists.deps import deps_of
+from watchlists.handlers import refresh_registry
+from watchlists.registry import ListRegistry
+from watchlists.snapshot import Delta, Snapshot
+
+log = logging.getLogger(__name__)
+AREA = "screening"
+RESCREEN_KIND = "screening.rescreen"
+RESCREEN_TASK = "screening.rescreen_delta"
+REFRESH_EVERY_S = 30.0
+
+
+class RegistryLists:
+    """`LiveLists` over the watchlists registry, following the store's CURRENT version."""
+
+    def __init__(self, container: Container, clock: Callable[[], datetime]) -> None:
+        self._container = container
+        self._registry: ListRegistry[ScreeningIndex] = ListRegistry(
+            lambda snapshot: build_screening_index(snapshot, clock)
+        )
+        self._checked_at = float("-inf")
+        self._refreshing = threading.Lock()
+
+    @property
+    def registry(self) -> ListRegistry[ScreeningIndex]:
+        return self._registry
+
+    @property
+    def current(self) -> tuple[Snapshot, ScreeningIndex]:
+        """The live pair; a due check for a newer version runs in the background."""
+        if time.monotonic() - self._checked_at > REFRESH_EVERY_S:
+            self._checked_at = time.monotonic()
+            if not self._registry.is_loaded:
+                self.refresh()  # nothing to serve yet: the first request waits for the load
+            else:
+                threading.Thread(target=self.refresh, name="lists-refresh", daemon=True).start()
+        return self._registry.current
+
+    def refresh(self) -> Delta | None:
+        """Install the store's CURRENT version if it is not the live one (one refresh at a time)."""
+        if not self._refreshing.acquire(blocking=False):
+            return None
+        try:
+            return refresh_registry(self._registry, deps_of(self._container).store)
+        except Exception:  # a bad stored version must not take serving down: keep the live one
+            log.exception("screening: list refresh failed; the live version keeps serving")
+            return None
+        finally:
+            self._refreshing.release()
+
+
+class _ContainerAlerts:
+    """The container's alert sink, looked up on use: `Container.area` holds a non-reentrant
+    lock while this area's factory runs, so reading `container.alerts` there would deadlock."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    def raise_alert(self, alert: Alert) -> None:
+        self.container.alerts.raise_alert(alert)
+
+
+def build_deps(container: Container) -> ScreeningDeps:
+    """Settings -> list registry -> stores -> deps. Used via `container.area("screening", ...)`."""
+    settings = ScreeningSettings()
+    lists = RegistryLists(container, utcnow)
+    lists.registry.subscribe(rescreen_on_delta(container))
+    return ScreeningDeps(
+        lists=lists,
+        customers=SqlCustomerStore(container.database, container.key_ring),
+        suppressions=SqlSuppressionStore(container.database),
+        alerts=_ContainerAlerts(container),
+        clock=utcnow,
+        defaults=ScreenOptions(
+            threshold=settings.threshold,
+            cutoff=settings.cutoff,
+            limit=settings.limit,
+            candidates=settings.candidates,
+        ),
+    )
+
+
+def screening_deps(container: Container) -> ScreeningDeps:
+    """The process's screening dependencies (built on first use)."""
+    return container.area(AREA, build_deps)
+
+
+def rescreen_operation(old_version: str | None, new_version: str) -> NewOperation:
+    """The one operation that re-screens monitored customers for a version change."""
+    previous = old_version or ""
+    return NewOperation(
+        kind=RESCREEN_KIND,
+        owner="system:screening",
+        request_id=f"rescreen:{previous}:{new_version}",
+        input_sha256=input_digest(previous, new_version),
+        task_name=RESCREEN_TASK,
+        task_queue=AREA,
+        task_kwargs={"old_version": previous, "new_version": new_version},
+    )
+
+
+def rescreen_on_delta(container: Container) -> Callable[[ListDelta], None]:
+    """A registry listener: a new version with added or changed entries submits the
+    re-screening operation (idempotent by version pair, so replicas do not repeat it)."""
+
+    def listener(delta: ListDelta) -> None:
+        if not delta.added and not delta.changed:
+            return
+        new = rescreen_operation(delta.old_version, delta.new_version)
+        submit_operation(container.operations, container.queue, new)
+
+    return listener

@@ -1,0 +1,77 @@
+"""Re-screening on a new list version: one operation per version pair, run by the task shell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from warden.screening.v1 import screening_pb2
+
+from services.common.alerts import InMemoryAlertSink
+from services.common.errors import TransientError
+from services.common.operations import OperationState
+from services.common.runtime import Container
+from services.screening import handlers
+from services.screening.deps import AREA, RegistryLists, rescreen_on_delta, rescreen_operation
+from services.screening.handlers import ScreenCommand, ScreeningDeps
+from services.screening.ports import InMemoryCustomerStore, InMemorySuppressionStore
+from tests.services.screening.support import BASE_LIST, NOW, clock, person
+from watchlists.deps import deps_of
+from watchlists.snapshot import Snapshot
+from workers import deps as worker_deps
+from workers.tasks.screening import rescreen_delta
+
+
+@pytest.fixture
+def wired(container: Container) -> Iterator[tuple[Container, ScreeningDeps, InMemoryAlertSink]]:
+    sink = InMemoryAlertSink()
+    screening = ScreeningDeps(
+        lists=RegistryLists(container, clock),
+        customers=InMemoryCustomerStore(),
+        suppressions=InMemorySuppressionStore(),
+        alerts=sink,
+        clock=clock,
+    )
+    container.area(AREA, lambda _: screening)
+    worker_deps.install(container)
+    yield container, screening, sink
+    worker_deps.reset()
+
+
+def test_a_new_version_is_rescreened_once_through_an_operation(
+    wired: tuple[Container, ScreeningDeps, InMemoryAlertSink],
+) -> None:
+    container, screening, sink = wired
+    lists = screening.lists
+    assert isinstance(lists, RegistryLists)
+    lists.registry.subscribe(rescreen_on_delta(container))
+    store = deps_of(container).store
+    store.save(Snapshot("v1", NOW, (), BASE_LIST))
+    lists.refresh()
+    handlers.screen(ScreenCommand(person("crm:c1", "Ivan Petrov"), monitor=True), screening)
+
+    store.save(Snapshot("v2", NOW, (), (*BASE_LIST, person("ofac:petrov", "PETROV, Ivan"))))
+    delta = lists.refresh()
+    assert delta is not None
+    assert [p.id for p in delta.added] == ["ofac:petrov"]
+
+    operation, created = container.operations.create_or_get(rescreen_operation("v1", "v2"))
+    assert not created  # the listener already submitted it; another replica would reuse it
+    rescreen_delta.run(operation_id=operation.id)
+    done = container.operations.get(operation.id)
+    assert done.state is OperationState.SUCCEEDED
+    result = screening_pb2.RescreenResult.FromString(done.result or b"")
+    assert (result.entries, result.customers, result.alerts) == (1, 1, 1)
+    assert [a.subject_id for a in sink.alerts.values()] == ["crm:c1"]
+
+
+def test_the_task_waits_until_its_worker_serves_the_version(
+    wired: tuple[Container, ScreeningDeps, InMemoryAlertSink],
+) -> None:
+    container, screening, _ = wired
+    deps_of(container).store.save(Snapshot("v1", NOW, (), BASE_LIST))
+    assert isinstance(screening.lists, RegistryLists)
+    screening.lists.refresh()
+    operation, _ = container.operations.create_or_get(rescreen_operation("v1", "v9"))
+    with pytest.raises(TransientError, match="not live"):
+        rescreen_delta.run(operation_id=operation.id)
