@@ -107,6 +107,7 @@ def _review_screening_hit(ana: Officer, case_id: str) -> None:
     form.locator("input[name=rationale]").fill("born 1984 in Bulgaria; the listed man 1961, Russia")
     form.locator("button").click()
     expect(ana.page.locator(".verdict-false_positive")).to_be_visible()
+    ana.page.wait_for_load_state("load")
     ana.page.keyboard.press("d")  # the decision shortcut focuses the form
     ana.page.check("input[name=outcome][value=false_positive]")
     ana.page.fill(
@@ -260,8 +261,10 @@ def test_keyboard_claims_the_next_case(
     ids = _seed(console)
     ana = Officer(browser, base, artifacts, "ana")
     ana.log_in()
+    ana.page.wait_for_load_state("load")  # the shortcuts live in a deferred script
     ana.page.keyboard.press("n")
     expect(ana.page).to_have_url(re.compile(f"/cases/{ids['ring']}"))
+    ana.page.wait_for_load_state("load")
     ana.page.keyboard.press("g")
     ana.page.keyboard.press("q")
     expect(ana.page).to_have_url(re.compile("/queue"))
