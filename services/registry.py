@@ -105,6 +105,14 @@ AREAS: tuple[Area, ...] = (
         demo="services.cases.demo:run",
         settings="services.cases.settings:CaseSettings",
     ),
+    # The officers' web console: a client of CaseService, so its demo step runs after cases.
+    Area(
+        "console",
+        tables="services.console.adapters.tables",
+        cli="services.console.cli:group",
+        demo="services.console.demo:run",
+        settings="services.console.settings:ConsoleSettings",
+    ),
     # `warden audit verify`: the audit chain is case management's, but operators expect the
     # command at the top level (the brief names it so).
     Area("audit", cli="services.cases.cli:audit"),

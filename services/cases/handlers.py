@@ -18,8 +18,8 @@ from services.cases.core.audit import AuditRecord, SecurityAction
 from services.cases.core.decisions import FourEyesPolicy, Proposal, Reopening
 from services.cases.core.events import CaseEvent, EvidenceAttached
 from services.cases.core.intake import IntakeContext, IntakeResult, intake_alert
-from services.cases.core.model import Case, HitVerdict, Outcome, SubjectRef
-from services.cases.core.queues import QueueBook
+from services.cases.core.model import Case, CaseStatus, HitVerdict, Outcome, SubjectRef
+from services.cases.core.queues import QueueBook, sla_windows
 from services.cases.core.readmodels import (
     CaseSummary,
     Dashboard,
@@ -137,10 +137,22 @@ def list_cases(
 ) -> tuple[tuple[CaseSummary, ...], int]:
     """A page of cases with their SLA state and age, and the total matching."""
     authorize(officer_of(actor_id, deps), Action.CASE_READ)
-    bounded = replace(query, limit=max(1, min(query.limit, MAX_PAGE)))
-    page = deps.cases.find(bounded)
     now = deps.clock()
+    bounded = _with_sla(replace(query, limit=max(1, min(query.limit, MAX_PAGE))), deps, now)
+    page = deps.cases.find(bounded)
     return tuple(summarise(c, deps.config.queues, now) for c in page.cases), page.total
+
+
+def _with_sla(query: CaseQuery, deps: CaseDeps, now: datetime) -> CaseQuery:
+    """An SLA-state filter as due-date windows over open cases (what a store can index)."""
+    if not query.sla_states:
+        return query
+    open_statuses = frozenset(s for s in CaseStatus if s is not CaseStatus.CLOSED)
+    return replace(
+        query,
+        statuses=(query.statuses or open_statuses) & open_statuses,
+        due_windows=sla_windows(query.sla_states, deps.config.queues, now),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from services.cases.core.events import (
 from services.cases.core.fold import evolve
 from services.cases.core.intake import IntakeResult, case_key
 from services.cases.core.model import Case, CaseKind, CaseStatus, SubjectRef
-from services.cases.core.queues import claim_order, claimable
+from services.cases.core.queues import DueWindow, SlaState, claim_order, claimable
 from services.cases.core.roles import Officer
 from services.cases.core.sar.events import SarEvent, SarReport, evolve_sar, sar_audit_record
 from services.cases.core.sar.model import SarSubject
@@ -75,6 +75,10 @@ class CaseQuery:
     assignee: str | None = None
     subject: SubjectRef | None = None
     due_before: datetime | None = None
+    # Any of these windows (open cases only): how the handler turns an SLA-state filter into
+    # something a store can index (see `queues.sla_windows`).
+    due_windows: tuple[DueWindow, ...] = ()
+    sla_states: frozenset[SlaState] = frozenset()  # the handler turns these into due_windows
     offset: int = 0
     limit: int = 50
 
@@ -316,6 +320,7 @@ def _matches(case: Case, q: CaseQuery) -> bool:
         and (q.assignee is None or case.assignee == q.assignee)
         and (q.subject is None or case.subject == q.subject)
         and (q.due_before is None or case.due_at < q.due_before)
+        and (not q.due_windows or any(w.holds(case) for w in q.due_windows))
     )
 
 

@@ -31,6 +31,7 @@ from services.cases.core.events import CaseEvent, audit_record, event_from_dict,
 from services.cases.core.fold import evolve
 from services.cases.core.intake import IntakeResult, case_key
 from services.cases.core.model import Case, CaseKind, CaseStatus, SubjectRef
+from services.cases.core.queues import DueWindow
 from services.cases.ports import (
     DECISION_EVENTS,
     Approval,
@@ -249,7 +250,22 @@ def _where(q: CaseQuery) -> list[sa.ColumnElement[bool]]:
         where += [cases.c.subject_kind == q.subject.kind.value, cases.c.subject_id == q.subject.id]
     if q.due_before is not None:
         where.append(cases.c.due_at < q.due_before)
+    if q.due_windows:
+        where.append(sa.or_(*(_window(w) for w in q.due_windows)))
     return where
+
+
+def _window(w: DueWindow) -> sa.ColumnElement[bool]:
+    terms: list[sa.ColumnElement[bool]] = []
+    if w.queue is not None:
+        terms.append(cases.c.queue == w.queue)
+    if w.severity is not None:
+        terms.append(cases.c.severity_rank == w.severity.rank)
+    if w.due_from is not None:
+        terms.append(cases.c.due_at >= w.due_from)
+    if w.due_to is not None:
+        terms.append(cases.c.due_at < w.due_to)
+    return sa.and_(sa.true(), *terms)
 
 
 def _columns(case: Case) -> dict[str, object]:

@@ -173,6 +173,50 @@ def claim_order(case: Case) -> tuple[datetime, int, datetime, str]:
     return (case.due_at, -case.severity.rank, case.opened_at, case.id)
 
 
+@dataclass(frozen=True, slots=True)
+class DueWindow:
+    """Open cases of one queue and severity (None: any) due in [due_from, due_to)."""
+
+    queue: str | None
+    severity: Severity | None
+    due_from: datetime | None
+    due_to: datetime | None
+
+    def holds(self, case: Case) -> bool:
+        return (
+            (self.queue is None or case.queue == self.queue)
+            and (self.severity is None or case.severity is self.severity)
+            and (self.due_from is None or case.due_at >= self.due_from)
+            and (self.due_to is None or case.due_at < self.due_to)
+        )
+
+
+OPEN_SLA_STATES = frozenset({SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.BREACHED})
+
+
+def sla_windows(
+    states: frozenset[SlaState], book: QueueBook, now: datetime
+) -> tuple[DueWindow, ...]:
+    """Due-date windows whose open cases are in exactly `states` at `now` (see `sla_state`).
+
+    Lets a store filter by SLA state in SQL: breached is due before now; at risk is due within
+    the queue's at-risk share of the severity's SLA; on track is due later than that.
+    """
+    if not states <= OPEN_SLA_STATES:
+        raise InvalidArgument.for_field("sla_states", "only open cases have an SLA state to filter")
+    windows: list[DueWindow] = []
+    if SlaState.BREACHED in states:
+        windows.append(DueWindow(None, None, None, now))
+    for queue in book.queues:
+        for severity, allowed in queue.sla.items():
+            risk_until = now + allowed * queue.at_risk_fraction
+            if SlaState.AT_RISK in states:
+                windows.append(DueWindow(queue.name, severity, now, risk_until))
+            if SlaState.ON_TRACK in states:
+                windows.append(DueWindow(queue.name, severity, risk_until, None))
+    return tuple(windows)
+
+
 def next_to_claim(cases: Iterable[Case], queues: frozenset[str], now: datetime) -> Case | None:
     """The case claim-next hands out (reference implementation for the store adapters)."""
     candidates = [c for c in cases if claimable(c, queues, now)]

@@ -244,6 +244,9 @@ def _query(request: pb.ListCasesRequest) -> CaseQuery:
         assignee=request.assignee or None,
         subject=subject,
         due_before=cv.optional_time(request.due_before, request.HasField("due_before")),
+        sla_states=frozenset(
+            fields.enum(cv.SLA_STATES, s, "sla_states") for s in request.sla_states
+        ),
         offset=int(token) if token.isdigit() else 0,
         limit=request.page.page_size or DEFAULT_PAGE,
     )

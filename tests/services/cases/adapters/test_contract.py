@@ -10,15 +10,16 @@ import pytest
 from services.cases import admin, handlers, sar_handlers
 from services.cases.core.audit import verify_chain
 from services.cases.core.model import CaseStatus, HitVerdict, Outcome, SubjectRef
+from services.cases.core.queues import SlaState
 from services.cases.core.readmodels import SubjectStanding
 from services.cases.core.sar.events import SarStatus
 from services.cases.core.sar.model import SarFormat
 from services.cases.handlers import CaseDeps
 from services.cases.ports import CaseQuery
 from services.common.alerts import Severity, SubjectKind
-from services.common.errors import NotFound, PermissionDenied
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied
 from tests.services.cases.core.sar.samples import CONTENT
-from tests.services.cases.factory import ring_alert, screening_alert
+from tests.services.cases.factory import MIA, ring_alert, screening_alert
 from tests.services.cases.memory import Clock
 
 Deps = tuple[CaseDeps, Clock]
@@ -88,6 +89,30 @@ def test_find_filters_orders_and_counts(any_deps: Deps) -> None:
     assert len(deps.cases.decision_events()) == 0
     with pytest.raises(NotFound):
         deps.cases.get("case_missing")
+
+
+def test_list_filters_by_sla_state_in_the_store(any_deps: Deps) -> None:
+    """The handler's SLA filter (due windows) selects exactly what `sla_state` says."""
+    deps, clock = any_deps
+    handlers.intake(screening_alert(1, subject="a", severity=Severity.CRITICAL), deps)  # 4 h
+    handlers.intake(screening_alert(2, subject="b", severity=Severity.LOW), deps)  # 5 days
+    clock.advance(hours=3, minutes=30)  # critical: at risk (last quarter of 4 h)
+    handlers.intake(ring_alert(3), deps)
+
+    def subjects(*states: SlaState) -> list[str]:
+        query = CaseQuery(sla_states=frozenset(states))
+        rows, total = handlers.list_cases(MIA.id, query, deps)
+        assert total == len(rows)
+        return sorted(r.case.subject.id for r in rows)
+
+    assert subjects(SlaState.AT_RISK) == ["a"]
+    assert subjects(SlaState.BREACHED) == []
+    assert len(subjects(SlaState.ON_TRACK)) == 2
+    clock.advance(hours=1)
+    assert subjects(SlaState.BREACHED) == ["a"]
+    assert subjects(SlaState.AT_RISK, SlaState.BREACHED) == ["a"]
+    with pytest.raises(InvalidArgument):
+        handlers.list_cases(MIA.id, CaseQuery(sla_states=frozenset({SlaState.MET})), deps)
 
 
 def test_evidence_bytes_round_trip_by_digest(any_deps: Deps) -> None:

@@ -1833,6 +1833,7 @@ class ListCasesRequest(_message.Message):
     SUBJECT_FIELD_NUMBER: _builtins.int
     DUE_BEFORE_FIELD_NUMBER: _builtins.int
     PAGE_FIELD_NUMBER: _builtins.int
+    SLA_STATES_FIELD_NUMBER: _builtins.int
     assignee: _builtins.str
     """Only cases held by this officer."""
     @_builtins.property
@@ -1863,6 +1864,10 @@ class ListCasesRequest(_message.Message):
     def page(self) -> _types_pb2.PageRequest:
         """Paging."""
 
+    @_builtins.property
+    def sla_states(self) -> _containers.RepeatedScalarFieldContainer[Global___SlaState.ValueType]:
+        """Only open cases in these SLA states (on track, at risk, breached); closed states refused."""
+
     def __init__(
         self,
         *,
@@ -1874,10 +1879,11 @@ class ListCasesRequest(_message.Message):
         subject: Global___Subject | None = ...,
         due_before: _timestamp_pb2.Timestamp | None = ...,
         page: _types_pb2.PageRequest | None = ...,
+        sla_states: _abc.Iterable[Global___SlaState.ValueType] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["due_before", b"due_before", "page", b"page", "subject", b"subject"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["assignee", b"assignee", "due_before", b"due_before", "kinds", b"kinds", "page", b"page", "queues", b"queues", "severities", b"severities", "statuses", b"statuses", "subject", b"subject"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assignee", b"assignee", "due_before", b"due_before", "kinds", b"kinds", "page", b"page", "queues", b"queues", "severities", b"severities", "sla_states", b"sla_states", "statuses", b"statuses", "subject", b"subject"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

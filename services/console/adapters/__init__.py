@@ -1,0 +1,1 @@
+"""SQL stores of what the console owns: passwords, lock-out state, sessions."""

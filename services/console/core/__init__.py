@@ -1,0 +1,1 @@
+"""Pure console rules: no Starlette, grpc, SQLAlchemy or settings imports here."""

@@ -1,0 +1,1 @@
+"""The Starlette application: routes, guards, templates and security headers."""
