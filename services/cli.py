@@ -141,13 +141,16 @@ def beat() -> None:
 @cli.command()
 @click.option(
     "--keep-serving/--no-keep-serving",
-    default=False,
-    help="Keep the servers running after the walkthrough (Ctrl-C stops).",
+    default=None,
+    help="Leave the officers' console and gRPC server running afterwards until Ctrl-C "
+    "(default: when run in a terminal).",
 )
-def demo(keep_serving: bool) -> None:
+def demo(keep_serving: bool | None) -> None:
     """Run the main job end to end on embedded defaults (no Redis, no PostgreSQL)."""
     from services.demo import run_demo
 
+    if keep_serving is None:
+        keep_serving = sys.stdin.isatty() and sys.stdout.isatty()
     sys.exit(asyncio.run(run_demo(_settings(), keep_serving=keep_serving)))
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import signal
 import time
 import traceback
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from services.registry import AREAS, load
 from services.serve import collect_services, embedded_worker, rpc_areas
 
 DemoStep = Callable[["DemoContext"], Awaitable[None]]
+DemoServe = Callable[["DemoContext"], AbstractAsyncContextManager[str]]
 
 
 @dataclass
@@ -144,10 +147,20 @@ async def run_demo(base: WardenSettings, *, keep_serving: bool = False) -> int:
 
 
 async def _serve_until_interrupted(ctx: DemoContext) -> None:
-    ctx.console.print(f"\nServing on {ctx.address}. API key (all scopes): {ctx.token}")
-    ctx.console.print("Press Ctrl-C to stop.")
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.Event().wait()
+    """Leave the gRPC server and every area's `demo_serve` (the console) up until Ctrl-C."""
+    async with contextlib.AsyncExitStack() as stack:
+        for entry in AREAS:
+            if entry.demo_serve:
+                serve: DemoServe = load(entry.demo_serve)  # type: ignore[assignment]
+                ctx.console.print(await stack.enter_async_context(serve(ctx)))
+        ctx.console.print(f"gRPC: {ctx.address}   API key (all scopes): {ctx.token}")
+        ctx.console.print("[bold]Still running. Press Ctrl-C to stop.")
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+        ctx.console.print("Stopping…")
 
 
 def shared_data_dir() -> Path | None:

@@ -12,6 +12,8 @@ module that does not exist is an error, not a silent skip.
 - `demo`:   `run(ctx) -> None` — the area's step in `warden demo`, in table order.
 - `beat`:   `schedule(settings) -> dict` — the area's periodic tasks for `warden beat`.
 - `settings`: the area's pydantic-settings class (documented by `warden settings`).
+- `demo_serve`: an async context manager `serve(ctx)` yielding a line to print: something the
+  demo leaves running afterwards (the officers' console), stopped on Ctrl-C.
 - `alert_followups`: `follow_ups(alert) -> list[FollowUp]` — work the area wants queued whenever
   any area raises an alert (beside case intake), e.g. re-rating the customer involved.
 """
@@ -33,6 +35,7 @@ class Area:
     beat: str | None = None
     settings: str | None = None
     alert_followups: str | None = None
+    demo_serve: str | None = None
 
 
 AREAS: tuple[Area, ...] = (
@@ -111,6 +114,7 @@ AREAS: tuple[Area, ...] = (
         tables="services.console.adapters.tables",
         cli="services.console.cli:group",
         demo="services.console.demo:run",
+        demo_serve="services.console.demo:keep_serving",
         settings="services.console.settings:ConsoleSettings",
     ),
     # `warden audit verify`: the audit chain is case management's, but operators expect the

@@ -10,6 +10,8 @@ server, so `start_console(container, host, port)` at the end of the demo just wo
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from rich.table import Table
@@ -20,7 +22,7 @@ from services.cases.demo import OFFICERS
 from services.console import auth, samples
 from services.console.client import CONSOLE_SCOPES
 from services.console.images import sample_portrait
-from services.console.runner import LINK_AREA, ConsoleLink, build_state
+from services.console.runner import LINK_AREA, ConsoleLink, build_state, start_console
 from services.console.settings import ConsoleSettings
 from services.demo import DemoContext
 
@@ -75,3 +77,17 @@ async def run(ctx: DemoContext) -> None:
         table.add_row(officer_id, name, role.value, demo_password(officer_id))
     ctx.console.print(table)
     ctx.record("console", "ok", f"{len(OFFICERS)} log-ins; 3 sample cases with every panel")
+
+
+@asynccontextmanager
+async def keep_serving(ctx: DemoContext) -> AsyncIterator[str]:
+    """After the demo: the console on its configured port (a free one if that is taken)."""
+    settings = ConsoleSettings()
+    try:
+        handle = await start_console(ctx.container, settings.host, settings.port)
+    except (OSError, SystemExit, RuntimeError):
+        handle = await start_console(ctx.container, settings.host, 0)
+    try:
+        yield f"Officers' console: {handle.url}  (log in with the demo log-ins above)"
+    finally:
+        await handle.stop()

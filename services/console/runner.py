@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +86,16 @@ def build_state(container: Container, settings: ConsoleSettings, link: ConsoleLi
     )
 
 
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn that leaves signals to its host: `warden console` and `warden demo` install
+    their own SIGINT/SIGTERM handlers and stop the console in order. (uvicorn otherwise swaps
+    the process's handlers for its own while serving and replays the signal afterwards.)"""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 @dataclass
 class ConsoleHandle:
     """A running console: its URL, and `await stop()` to shut it down."""
@@ -131,7 +142,7 @@ async def start_console(
     chosen = state.settings if state else (settings or ConsoleSettings())
     if state is None:
         state = build_state(container, chosen, link or console_link(container, chosen))
-    server = uvicorn.Server(_uvicorn_config(create_app(state), host, port, chosen))
+    server = _EmbeddedServer(_uvicorn_config(create_app(state), host, port, chosen))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
