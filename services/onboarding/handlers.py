@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from services.common.alerts import AlertSink
-from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.onboarding.core import customer as lifecycle
 from services.onboarding.core.alerts import rerating_alert, review_due_alert
 from services.onboarding.core.customer import CustomerRecord, CustomerStatus, LegalHold
@@ -113,7 +113,10 @@ def rerate_customers(
     """
     changed = []
     for customer_id in customer_ids:
-        record = deps.customers.get(customer_id)
+        try:
+            record = deps.customers.get(customer_id)
+        except NotFound:
+            continue  # monitored through ScreeningService directly: onboarding rates nobody
         if record.shredded or record.risk_inputs is None:
             continue
         result = rerate_customer(

@@ -141,6 +141,16 @@ def test_customer_updates_round_trip(world: World) -> None:
     assert world.customers.owners_of(frozenset()) == {}
 
 
+def test_rerating_skips_parties_onboarding_does_not_hold(world: World) -> None:
+    """Screening also monitors parties registered through ScreeningService directly; a
+    re-screening hit on one of them has no onboarding rating to change."""
+    result = world.onboard(command())
+    ring = RingInvolvement("ring:2", "cycle", Severity.HIGH, ("acc_9",))
+    assert rerate_customers(("applicant-1", result.customer_id), ring, world.customer_deps) == (
+        result.customer_id,
+    )
+
+
 def test_retention_candidates_and_shredding(world: World) -> None:
     kept = world.onboard(command("a", applicant("Active", document_number="A1")))
     closed = world.onboard(command("b", applicant("Closed", document_number="B1")))
