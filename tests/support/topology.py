@@ -147,7 +147,13 @@ class Topology:
         return [sys.executable, "-m", "services.cli", *args]
 
     def migrate(self) -> None:
-        subprocess.run(self._cli("db", "upgrade"), env=self.env(), check=True, capture_output=True)
+        self.cli("db", "upgrade")
+
+    def cli(self, *args: str) -> str:
+        """Run one `warden ...` command with the topology's environment; returns its output."""
+        done = subprocess.run(self._cli(*args), env=self.env(), capture_output=True, text=True)
+        assert done.returncode == 0, f"warden {' '.join(args)}:\n{done.stdout}{done.stderr}"
+        return done.stdout
 
     def serve(self, *areas: str) -> Process:
         port = free_port()
