@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.onboarding.core.checks import ScreeningHit
 from services.onboarding.core.policy import Policy
 from services.onboarding.core.risk import (
     RatingInput,
@@ -64,10 +65,11 @@ def _already_counted(inputs: RatingInput, event: RiskEvent) -> bool:
     if not isinstance(event, RescreeningHit):
         return False
     screened = inputs.checks.screening.hits if inputs.checks.screening else ()
-    earlier = [e for e in inputs.events if isinstance(e, RescreeningHit)]
+    counted: list[ScreeningHit | RescreeningHit] = [*screened]
+    counted += [e for e in inputs.events if isinstance(e, RescreeningHit)]
     return any(
         seen.entry_id == event.entry_id and (seen.is_match or not event.is_match)
-        for seen in (*screened, *earlier)
+        for seen in counted
     )
 
 
