@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 from datetime import UTC, datetime
 
 import grpc
@@ -155,3 +157,68 @@ def _audit_entries(live: Live, case_id: str) -> int:
     query = sa.select(sa.func.count()).where(table.c.target.like(f"case:{case_id}#%"))
     with live.database.read() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+# --- PostgreSQL connections dropped mid-request ---------------------------------------------
+class BackendKiller:
+    """From a connection of its own, terminates the server backend that is running `statement`
+    in the test's database the moment one is seen (what a failover or an operator's
+    pg_terminate_backend does to a request in flight), and every idle pooled one with it."""
+
+    def __init__(self, url: str, statement: str) -> None:
+        self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        self.statement = statement
+        self.killed = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="backend-killer", daemon=True)
+
+    def _run(self) -> None:
+        with self.engine.connect() as conn:
+            while not self._stop.is_set() and not self.killed:
+                self.killed = int(
+                    conn.execute(
+                        sa.text(
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                            "AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE "
+                            "a.datname = current_database() AND a.state = 'active' "
+                            "AND a.query ILIKE :statement)"
+                        ),
+                        {"statement": f"{self.statement}%"},
+                    ).scalar_one()
+                )
+                time.sleep(0.002)
+
+    def __enter__(self) -> BackendKiller:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        self.engine.dispose()
+
+
+async def test_a_dropped_database_connection_fails_the_request_cleanly_and_the_pool_recovers(
+    live: Live, postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, rows = story.history()
+    with BackendKiller(postgres_url, "INSERT INTO graph_transactions") as killer:
+        async with live.server.channel() as ch:
+            stub = graph_pb2_grpc.GraphServiceStub(ch)
+            with pytest.raises(grpc.aio.AioRpcError) as failed:
+                await stub.IngestTransactions(story.batches(rows, 500), metadata=auth(live.token))
+    assert killer.killed >= 1
+    assert failed.value.code() == grpc.StatusCode.UNAVAILABLE, failed.value.details()
+    # The client retries the same stream: what the first attempt committed is a duplicate.
+    async with live.server.channel() as ch:
+        stub = graph_pb2_grpc.GraphServiceStub(ch)
+        retried = await stub.IngestTransactions(story.batches(rows), metadata=auth(live.token))
+        status = await screening_pb2_grpc.ScreeningServiceStub(ch).GetListStatus(
+            screening_pb2.GetListStatusRequest(), metadata=auth(live.token)
+        )
+    assert retried.inserted + retried.duplicates == len(rows)
+    assert retried.rejected_count == 0
+    assert live.count("graph_transactions") == len(rows)
+    assert status.current.version
+    assert "unhandled error in rpc handler" not in caplog.text
