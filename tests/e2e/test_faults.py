@@ -117,17 +117,17 @@ async def test_ingest_resent_counts_duplicates_and_stores_nothing_twice(live: Li
     assert live.count("graph_transactions") == len(rows)
 
 
-def _alert(key: str) -> cases_pb2.Alert:
+def _alert(key: str, account: str = "AC-RETRY") -> cases_pb2.Alert:
     raised = timestamp_pb2.Timestamp()
     raised.FromDatetime(datetime(2026, 1, 5, 9, 30, tzinfo=UTC))
     return cases_pb2.Alert(
         key=key,
         source=cases_pb2.ALERT_SOURCE_GRAPH_RING,
-        subject=cases_pb2.Subject(kind=cases_pb2.SUBJECT_KIND_ACCOUNT, id="AC-RETRY"),
+        subject=cases_pb2.Subject(kind=cases_pb2.SUBJECT_KIND_ACCOUNT, id=account),
         severity=cases_pb2.SEVERITY_HIGH,
         title="Suspected cycle ring of 4 accounts",
         raised_at=raised,
-        evidence_json=json.dumps({"accounts": ["AC-RETRY"]}),
+        evidence_json=json.dumps({"accounts": [account]}),
         typology="cycle",
     )
 
@@ -222,3 +222,61 @@ async def test_a_dropped_database_connection_fails_the_request_cleanly_and_the_p
     assert live.count("graph_transactions") == len(rows)
     assert status.current.version
     assert "unhandled error in rpc handler" not in caplog.text
+
+
+async def test_backends_terminated_under_concurrent_requests_answer_ok_or_unavailable(
+    live: Live, postgres_url: str
+) -> None:
+    """Fresh credentials (so authentication reads the database too) and intake writes, while
+    every backend of the database is terminated again and again."""
+    tokens = [live.server.key("*", name=f"client {i}") for i in range(30)]
+    requests = [
+        cases_pb2.IntakeAlertRequest(alert=_alert(f"graph:ring:pg-{i}", f"AC-PG-{i}"))
+        for i in range(30)
+    ]
+    async with live.server.channel() as ch:
+        stub = cases_pb2_grpc.CaseServiceStub(ch)
+
+        async def intake(i: int) -> grpc.StatusCode:
+            try:
+                await stub.IntakeAlert(requests[i], metadata=auth(tokens[i]), timeout=30)
+            except grpc.aio.AioRpcError as error:
+                return error.code()
+            return grpc.StatusCode.OK
+
+        with TerminateAll(postgres_url):
+            codes = await asyncio.gather(*(intake(i) for i in range(30)))
+        assert set(codes) <= {grpc.StatusCode.OK, grpc.StatusCode.UNAVAILABLE}, codes
+        retried = [await intake(i) for i, code in enumerate(codes) if code != grpc.StatusCode.OK]
+    assert set(retried) <= {grpc.StatusCode.OK}
+    assert live.count("cases") == 30
+    assert live.count("case_alerts") == 30
+
+
+class TerminateAll:
+    """Terminates every other backend of the test's database every few milliseconds."""
+
+    def __init__(self, url: str, every_s: float = 0.01) -> None:
+        self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="terminate-all", daemon=True)
+
+    def _run(self) -> None:
+        with self.engine.connect() as conn:
+            while not self._stop.wait(self.every_s):
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+
+    def __enter__(self) -> TerminateAll:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        self.engine.dispose()
