@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import grpc
 import pytest
@@ -26,6 +27,8 @@ from services.common.db import metadata
 from tests.e2e.inprocess import Live
 from tests.support import story
 from tests.support.grpc import auth
+from watchlists.deps import deps_of
+from watchlists.handlers import LoadLists, load_lists
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -280,3 +283,60 @@ class TerminateAll:
         self._stop.set()
         self._thread.join(10)
         self.engine.dispose()
+
+
+# --- a list reload during heavy screening ---------------------------------------------------
+NEWLY_LISTED = "Zoltan Kovacs-Newbury"  # invented; only the second list version has him
+
+
+def _second_version(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    extended = folder / "extended.csv"
+    extended.write_text(
+        story.BLOCKLIST.read_text()
+        + f"BL-0900,person,{NEWLY_LISTED},,,male,1969-07-01,,HU,HU,,,,,,,,INHOUSE-FRAUD,sanction,"
+        "2026-01-01,,\n"
+    )
+    return story.write_catalog(folder, extended)
+
+
+async def test_a_list_reload_under_heavy_screening_fails_nothing_and_mixes_no_versions(
+    live: Live, tmp_path: Path
+) -> None:
+    from services.screening.deps import screening_deps
+
+    lists = screening_deps(live.container).lists
+    party = party_pb2.Party(
+        kind=party_pb2.PARTY_KIND_PERSON, names=[party_pb2.Name(full=NEWLY_LISTED)]
+    )
+    answers: list[screening_pb2.ScreenResponse] = []
+    stop = asyncio.Event()
+    async with live.server.channel() as ch:
+        stub = screening_pb2_grpc.ScreeningServiceStub(ch)
+
+        async def client() -> None:
+            while not stop.is_set():
+                request = screening_pb2.ScreenRequest(party=party)
+                answers.append(await stub.Screen(request, metadata=auth(live.token), timeout=30))
+
+        clients = [asyncio.create_task(client()) for _ in range(16)]
+        await asyncio.sleep(0.5)
+        before = len(answers)
+        catalog = _second_version(tmp_path / "v2")
+        loaded = await asyncio.to_thread(
+            load_lists, LoadLists(catalog=catalog), deps_of(live.container)
+        )
+        await asyncio.to_thread(lists.refresh)  # what a serving replica does on its next check
+        await asyncio.sleep(0.5)
+        stop.set()
+        await asyncio.gather(*clients)  # any failed call fails the test here
+    first, second = loaded.previous_version, loaded.info.version
+    versions = {a.list_version for a in answers}
+    assert versions == {first, second}, (before, len(answers))
+    for answer in answers:
+        newly = [h for h in answer.hits if h.entry.reference.endswith("BL-0900")]
+        if answer.list_version == first:
+            assert not newly, answer
+        else:
+            assert newly, answer
+            assert newly[0].match
