@@ -303,9 +303,10 @@ def _second_version(folder: Path) -> Path:
 async def test_a_list_reload_under_heavy_screening_fails_nothing_and_mixes_no_versions(
     live: Live, tmp_path: Path
 ) -> None:
-    from services.screening.deps import screening_deps
+    from services.screening.deps import RegistryLists, screening_deps
 
     lists = screening_deps(live.container).lists
+    assert isinstance(lists, RegistryLists)
     party = party_pb2.Party(
         kind=party_pb2.PARTY_KIND_PERSON, names=[party_pb2.Name(full=NEWLY_LISTED)]
     )
