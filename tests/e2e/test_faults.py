@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,9 +20,11 @@ import sqlalchemy as sa
 from google.protobuf import timestamp_pb2
 from warden.cases.v1 import cases_pb2, cases_pb2_grpc
 from warden.common.v1 import operation_pb2, party_pb2
-from warden.graph.v1 import graph_pb2_grpc
+from warden.graph.v1 import graph_pb2, graph_pb2_grpc
 from warden.identity.v1 import identity_pb2, identity_pb2_grpc
+from warden.onboarding.v1 import onboarding_pb2 as pb
 from warden.onboarding.v1 import onboarding_pb2_grpc
+from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 from warden.screening.v1 import screening_pb2, screening_pb2_grpc
 
 from services.common.db import metadata
@@ -341,3 +345,73 @@ async def test_a_list_reload_under_heavy_screening_fails_nothing_and_mixes_no_ve
         else:
             assert newly, answer
             assert newly[0].match
+
+
+# --- clients that cancel or time out ----------------------------------------------------------
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_clients_timing_out_and_cancelling_leave_no_error_storm_and_no_duplicates(
+    live: Live, images: story.Images, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    requests = [story.evaluate_request(f"impatient-{i}", story.CLEAN, images) for i in range(12)]
+    async with live.server.channel() as ch:
+        stub = onboarding_pb2_grpc.OnboardingServiceStub(ch)
+
+        async def impatient(request: pb.EvaluateRequest) -> grpc.StatusCode:
+            try:
+                await stub.Evaluate(request, metadata=auth(live.token), timeout=0.02)
+            except grpc.aio.AioRpcError as error:
+                return error.code()
+            return grpc.StatusCode.OK
+
+        codes = await asyncio.gather(*(impatient(r) for r in requests))
+        assert set(codes) <= {grpc.StatusCode.OK, grpc.StatusCode.DEADLINE_EXCEEDED}
+        # A watcher that hangs up after the first update.
+        started = await stub.Evaluate(requests[0], metadata=auth(live.token), timeout=30)
+        watch = operations_pb2_grpc.OperationsServiceStub(ch).WatchOperation(
+            operations_pb2.WatchOperationRequest(id=started.operation.id, timeout_seconds=60),
+            metadata=auth(live.token),
+        )
+        async for _ in watch:
+            watch.cancel()
+            break
+        # Patient retries with the same request ids find (or start) each evaluation once.
+        finals = [await story.evaluate(ch, live.token, r) for r in requests]
+        fetched = await operations_pb2_grpc.OperationsServiceStub(ch).GetOperation(
+            operations_pb2.GetOperationRequest(id=started.operation.id), metadata=auth(live.token)
+        )
+    assert finals[0][0].operation.id == started.operation.id
+    assert fetched.operation.state == operation_pb2.OPERATION_STATE_SUCCEEDED
+    for request in requests:
+        assert live.count("onboarding_applications", request_id=request.request_id) == 1
+        assert live.count("operations", request_id=request.request_id) == 1
+    assert _errors(caplog) == []
+
+
+async def test_an_ingest_stream_cancelled_midway_keeps_what_was_committed_once(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, rows = story.history()
+    sent = asyncio.Event()
+
+    async def half_then_hang() -> AsyncIterator[graph_pb2.IngestTransactionsRequest]:
+        async for batch in story.batches(rows[: len(rows) // 2], 500):
+            yield batch
+        sent.set()
+        await asyncio.Event().wait()  # the client never finishes the stream
+
+    async with live.server.channel() as ch:
+        stub = graph_pb2_grpc.GraphServiceStub(ch)
+        call = stub.IngestTransactions(half_then_hang(), metadata=auth(live.token))
+        await sent.wait()
+        await asyncio.sleep(0.5)  # let the server store what it has read
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        again = await stub.IngestTransactions(story.batches(rows), metadata=auth(live.token))
+    assert again.inserted + again.duplicates == len(rows)
+    assert live.count("graph_transactions") == len(rows)
+    assert _errors(caplog) == []
