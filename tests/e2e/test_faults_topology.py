@@ -20,10 +20,11 @@ from warden.onboarding.v1 import onboarding_pb2_grpc
 
 from services.common.crypto import generate_key_spec
 from services.graph.synthetic import START, GeneratorConfig
-from tests.e2e.test_story import channel, token_for
+from tests.e2e.inprocess import empty_postgres
 from tests.support import story
 from tests.support.grpc import auth
-from tests.support.topology import PrivateRedis, Process, Topology
+from tests.support.story import MRZ_ENGINE
+from tests.support.topology import PrivateRedis, Process, Topology, channel, token_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -68,18 +69,12 @@ def topology_for(tmp_path: Path, postgres_url: str, **extra: str) -> Topology:
     return topology
 
 
-def empty(engine: sa.Engine) -> None:
-    from tests.e2e.inprocess import empty_postgres
-
-    empty_postgres(engine.url.render_as_string(hide_password=False))
-
-
 # --- a worker SIGKILLed mid-verification ----------------------------------------------------
 @pytest.mark.timeout(180)
 async def test_an_identity_worker_killed_mid_verification_loses_and_doubles_nothing(
     tmp_path: Path, postgres_url: str, engine: sa.Engine, shared_data: Path
 ) -> None:
-    empty(engine)
+    empty_postgres(postgres_url)
     with topology_for(tmp_path, postgres_url) as topology:
         topology.cli("lists", "load")
         topology.cli(
@@ -141,8 +136,6 @@ async def test_an_identity_worker_killed_mid_verification_loses_and_doubles_noth
 
 async def _undisturbed_outcome() -> tuple[int, list[int]]:
     """What the clean applicant gets without any fault (see test_story)."""
-    from tests.e2e.test_story import MRZ_ENGINE
-
     if MRZ_ENGINE:
         return pb.OUTCOME_APPROVED, []
     return pb.OUTCOME_PENDING_REVIEW, [pb.CLIENT_REASON_ADDITIONAL_REVIEW_REQUIRED]
@@ -198,7 +191,7 @@ async def _result(server: Process, token: str, operation_id: str) -> graph_pb2.S
 async def test_redis_restarted_during_a_sweep_completes_it_without_duplicate_rings(
     tmp_path: Path, postgres_url: str, engine: sa.Engine
 ) -> None:
-    empty(engine)
+    empty_postgres(postgres_url)
     fast = {
         "WARDEN_GRAPH_SWEEP_POLL_S": "0.2",
         "WARDEN_GRAPH_SWEEP_REDISPATCH_S": "4",

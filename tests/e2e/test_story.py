@@ -11,37 +11,34 @@ findings are document-related. With the engine, the clean applicant is approved.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-import grpc
 import pytest
 from warden.cases.v1 import cases_pb2
 from warden.graph.v1 import graph_pb2, graph_pb2_grpc
 from warden.onboarding.v1 import onboarding_pb2 as pb
 from warden.screening.v1 import screening_pb2, screening_pb2_grpc
 
-from services.common.auth import KeyStore
 from services.common.crypto import generate_key_spec
-from services.common.db import Database
 from services.graph.synthetic import START
 from services.registry import QUEUES
+from tests.e2e.inprocess import empty_postgres
 from tests.support import story
 from tests.support.grpc import auth
-from tests.support.topology import PrivateRedis, Process, Topology
+from tests.support.topology import PrivateRedis, Process, Topology, channel, token_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
-MRZ_ENGINE = importlib.util.find_spec("services.identity.core.documents") is not None
 T = TypeVar("T")
 
 
 @pytest.fixture
 def topology(tmp_path: Path, postgres_url: str, shared_data: Path) -> Iterator[Topology]:
+    empty_postgres(postgres_url)  # the session's database: other tests leave officers behind
     redis = PrivateRedis(tmp_path / "redis").start()
     extra = {
         "WARDEN_ENCRYPTION_KEYS": generate_key_spec("e2e"),
@@ -54,14 +51,6 @@ def topology(tmp_path: Path, postgres_url: str, shared_data: Path) -> Iterator[T
         yield topo
 
 
-def token_for(database_url: str) -> str:
-    database = Database.from_url(database_url)
-    try:
-        return KeyStore(database).create_key("e2e client", ["*"]).token
-    finally:
-        database.dispose()
-
-
 async def eventually(probe: Callable[[], Awaitable[T | None]], within_s: float, what: str) -> T:
     """Poll until `probe` returns something (work that finishes on another process)."""
     deadline = time.monotonic() + within_s
@@ -71,10 +60,6 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], within_s: float, 
             return found
         await asyncio.sleep(0.5)
     raise AssertionError(f"timed out after {within_s} s waiting for {what}")
-
-
-def channel(process: Process) -> grpc.aio.Channel:
-    return grpc.aio.insecure_channel(f"127.0.0.1:{process.port}")
 
 
 @pytest.mark.timeout(240)
@@ -141,7 +126,7 @@ async def _check_decisions(
     results: dict[str, pb.EvaluationResult], cases: Process, token: str
 ) -> None:
     clean = results["clean"]
-    if MRZ_ENGINE:
+    if story.MRZ_ENGINE:
         assert clean.outcome == pb.OUTCOME_APPROVED, story.reason_names(clean)
     else:
         # Document checks unavailable -> identity REVIEW -> an officer looks; nothing else.

@@ -9,6 +9,7 @@ cut out of the specimen and enlarged (what a selfie of the holder would show).
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from services.graph.convert import transaction_to_proto
 from services.graph.synthetic import GeneratedSet, GeneratorConfig, generate, transactions_of
 from tests.support.grpc import auth
 
+# The MRZ document engine (area/mrz) is being built elsewhere; until it is merged, identity
+# reports its document checks as unavailable and the policy sends everyone to review.
+MRZ_ENGINE = importlib.util.find_spec("services.identity.core.documents") is not None
 SPECIMEN = "documents/icao_style/passporteye_passport-td3.jpg"
 # The specimen's portrait (top, right, bottom, left), as face_recognition locates it.
 SPECIMEN_FACE = (352, 369, 512, 208)

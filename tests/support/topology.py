@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+import grpc
+
+from services.common.auth import KeyStore
+from services.common.db import Database
 from tests.support.services import unavailable
 
 
@@ -197,3 +201,16 @@ class Topology:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def token_for(database_url: str) -> str:
+    """A key with every scope, made directly in the shared database."""
+    database = Database.from_url(database_url)
+    try:
+        return KeyStore(database).create_key("e2e client", ["*"]).token
+    finally:
+        database.dispose()
+
+
+def channel(process: Process) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(f"127.0.0.1:{process.port}")
