@@ -140,6 +140,7 @@ class Topology:
             WARDEN_REDIS_URL=self.redis.url,
             WARDEN_DATA_DIR=str(self.workdir / "var"),
             WARDEN_GRPC__DRAIN_DELAY_S="0.2",
+            WARDEN_GRPC__SHUTDOWN_GRACE_S="2",
             WARDEN_LOG_JSON="true",
             WARDEN_CELERY__VISIBILITY_TIMEOUT_S="5",
             WARDEN_CELERY__RESTORE_INTERVAL_S="1",
@@ -187,6 +188,8 @@ class Topology:
         return "\n".join(f"--- {p.name} ---\n{p.log()[-4000:]}" for p in self.processes)
 
     def close(self) -> None:
+        for process in self.processes:  # all at once: each may take its grace period
+            process.signal(signal.SIGTERM)
         for process in reversed(self.processes):
             process.stop()
         self.redis.stop()
