@@ -35,6 +35,7 @@ from services.identity.core.liveness import (
     LivenessPolicy,
     redeem_challenge,
 )
+from services.identity.core.mrz import MrzDocument
 from services.identity.core.reasons import FaceReason, LivenessReason
 from services.identity.core.verdict import (
     Check,
@@ -70,6 +71,7 @@ class IdentityOutcome:
     reasons: tuple[str, ...]
     comparison: FaceComparison | None
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    document: MrzDocument | None = None
 
 
 @dataclass
@@ -83,6 +85,7 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
     probe: Encoding | None = None
     portrait: FaceAnalysis | None = None
+    document: MrzDocument | None = None
     unusable: str = ""  # why a face could not be compared (the first quality issue)
 
     def timed(self, stage: str, started: float) -> None:
@@ -114,6 +117,7 @@ def execute_check(operation: Operation, deps: IdentityDeps) -> IdentityOutcome:
         reasons=failing_reasons(run.checks),
         comparison=comparison,
         timings_ms=run.timings,
+        document=run.document,
     )
     _record(run, outcome)
     return outcome
@@ -152,15 +156,17 @@ def _document(run: _Run, pixels: RgbImage, applicant: Applicant | None) -> None:
     started = time.perf_counter()
     outcome = run.deps.documents.analyse(pixels, applicant, run.deps.clock().date())
     run.checks.extend(outcome.checks)
+    run.document = outcome.mrz
     run.timed("document", started)
     if run.kind is CheckKind.VERIFICATION:
-        _portrait(run, pixels, "document_portrait")
+        _portrait(run, pixels, "document_portrait", outcome.portrait)
 
 
-def _portrait(run: _Run, pixels: RgbImage, name: str) -> None:
+def _portrait(run: _Run, pixels: RgbImage, name: str, found: FaceAnalysis | None = None) -> None:
+    """The reference face; `found` when the document checks already detected it."""
     run.progress(30, "finding the portrait")
     started = time.perf_counter()
-    run.portrait = analyse_face(pixels, DOCUMENT_POLICY, run.deps.face_model())
+    run.portrait = found or analyse_face(pixels, DOCUMENT_POLICY, run.deps.face_model())
     run.checks.extend(face_checks(name, run.portrait))
     if run.portrait.issues:
         run.unusable = run.unusable or run.portrait.issues[0]

@@ -41,7 +41,8 @@ class CheckDigitResult:
 
 @dataclass(frozen=True, slots=True)
 class MrzDocument:
-    """The fields of one MRZ, fillers removed; raw date strings are kept for exact comparison."""
+    """The fields of one MRZ, fillers removed; raw date strings are kept for exact comparison.
+    `problems` are (reason code, sentence) pairs for malformed fields."""
 
     format: MrzFormat
     lines: tuple[str, ...]
@@ -60,7 +61,7 @@ class MrzDocument:
     optional_data: str
     optional_data_2: str
     checks: tuple[CheckDigitResult, ...]
-    problems: tuple[str, ...]
+    problems: tuple[tuple[str, str], ...]
 
     @property
     def birth_date(self) -> date | None:
@@ -173,13 +174,13 @@ def _check(spec: CheckSpec, lines: Sequence[str]) -> CheckDigitResult:
 def _with_problems(doc: MrzDocument, raw_sex: str) -> MrzDocument:
     problems = []
     if doc.sex is None:
-        problems.append(f"sex {raw_sex!r} is not M, F, X or <")
+        problems.append(("MRZ_SEX_INVALID", f"sex {raw_sex!r} is not M, F, X or <"))
     if doc.birth.value is None and not _unknown_date(doc.birth_date_raw):
-        problems.append(f"birth date {doc.birth_date_raw!r} is not a past date")
+        problems.append(("MRZ_DATE_INVALID", f"birth date {doc.birth_date_raw!r} is no past date"))
     if doc.expiry_date is None:
-        problems.append(f"expiry date {doc.expiry_date_raw!r} is not a date")
+        problems.append(("MRZ_DATE_INVALID", f"expiry date {doc.expiry_date_raw!r} is no date"))
     if not doc.surname:
-        problems.append("the name field has no primary identifier")
+        problems.append(("MRZ_NAME_INVALID", "the name field has no primary identifier"))
     if not problems:
         return doc
     return replace(doc, problems=tuple(problems))
