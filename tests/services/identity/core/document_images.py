@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from services.identity.core.images import RgbImage
+from services.identity.core.mrz import check_digit
 
 PAPER = (226, 222, 212)
 INK = (20, 20, 28)
@@ -107,3 +108,16 @@ def downscaled(doc: SyntheticDocument, factor: float) -> SyntheticDocument:
     x, y, w, h = doc.reading.band
     band = (round(x * factor), round(y * factor), round(w * factor), round(h * factor))
     return SyntheticDocument(np.ascontiguousarray(small), Reading(doc.reading.lines, 0.99, band))
+
+
+def td3_lines(
+    surname: str, given_names: str, number: str, birth: str, sex: str, expiry: str
+) -> tuple[str, str]:
+    """A valid passport MRZ (issuer and nationality UTO) with every check digit computed."""
+    name = f"{surname}<<{given_names.replace(' ', '<')}"
+    line1 = f"P<UTO{name}".ljust(44, "<")[:44]
+    number = number.ljust(9, "<")
+    body = f"{number}{check_digit(number)}UTO{birth}{check_digit(birth)}{sex}"
+    body += f"{expiry}{check_digit(expiry)}" + "<" * 14 + "0"
+    line2 = body + str(check_digit(body[0:10] + body[13:20] + body[21:43]))
+    return line1, line2
