@@ -171,8 +171,21 @@ def _check(spec: CheckSpec, lines: Sequence[str]) -> CheckDigitResult:
     return CheckDigitResult(spec.name, expected, found, found == str(expected) or blank_ok)
 
 
+# ICAO 9303 parts 4-7: what the first character of the document code may be, per format.
+_DOCUMENT_KINDS = {
+    MrzFormat.TD3: "P",
+    MrzFormat.TD2: "ACI",
+    MrzFormat.TD1: "ACI",
+    MrzFormat.MRV_A: "V",
+    MrzFormat.MRV_B: "V",
+}
+
+
 def _with_problems(doc: MrzDocument, raw_sex: str) -> MrzDocument:
     problems = []
+    if doc.document_code[:1] not in _DOCUMENT_KINDS[doc.format] or not doc.document_code:
+        code = f"document code {doc.document_code!r} is not one of {doc.format}'s"
+        problems.append(("MRZ_DOCUMENT_CODE_INVALID", code))
     if doc.sex is None:
         problems.append(("MRZ_SEX_INVALID", f"sex {raw_sex!r} is not M, F, X or <"))
     if doc.birth.value is None and not _unknown_date(doc.birth_date_raw):
