@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from bench.identity.document_images import KnownReader, draw_document, td3_lines
 from bench.identity.sequences import session_frames
 from services.common.alerts import Severity
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted
@@ -34,7 +35,6 @@ from services.identity.handlers import (
 )
 from services.identity.ports import Applicant, UnavailableDocumentAnalyser
 from tests.services.identity.conftest import FaceImageLoader, FakeIdentity
-from tests.services.identity.core.document_images import KnownReader, draw_document, td3_lines
 
 Bytes = Callable[[str], bytes]
 OWNER = "client-1"

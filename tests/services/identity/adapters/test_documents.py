@@ -7,13 +7,13 @@ from datetime import date
 
 import numpy as np
 
+from bench.identity.document_images import KnownReader, draw_document
 from services.identity.adapters.documents import MrzDocumentAnalyser, default_document_analyser
 from services.identity.core.documents import OCR_MODULE, DocumentPolicy
 from services.identity.core.face_model import DlibFaceModel
 from services.identity.core.verdict import CheckStatus
 from services.identity.ports import Applicant, UnavailableDocumentAnalyser
 from tests.services.identity.conftest import FaceImageLoader
-from tests.services.identity.core.document_images import KnownReader, draw_document
 from tests.services.identity.core.test_mrz_parser import TD3
 
 TODAY = date(2010, 6, 1)

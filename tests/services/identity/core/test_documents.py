@@ -12,6 +12,15 @@ from datetime import date
 
 import pytest
 
+from bench.identity.document_images import (
+    KnownReader,
+    SyntheticDocument,
+    cropped_below,
+    downscaled,
+    draw_document,
+    with_blur,
+    with_glare,
+)
 from services.identity.core.documents import (
     ApplicantData,
     DocumentPolicy,
@@ -24,15 +33,6 @@ from services.identity.core.images import RgbImage
 from services.identity.core.mrz import check_digit
 from services.identity.core.verdict import Check, CheckStatus, Decision, decide
 from tests.services.identity.conftest import FaceImageLoader
-from tests.services.identity.core.document_images import (
-    KnownReader,
-    SyntheticDocument,
-    cropped_below,
-    downscaled,
-    draw_document,
-    with_blur,
-    with_glare,
-)
 from tests.services.identity.core.test_mrz_parser import CZE, TD1, TD3
 
 VALID_ON = date(2010, 6, 1)  # the ICAO specimen TD3 expires on 2012-04-15
