@@ -35,7 +35,7 @@ from services.identity.core.liveness import (
     LivenessPolicy,
     redeem_challenge,
 )
-from services.identity.core.mrz import MrzDocument
+from services.identity.core.mrz import LAYOUTS, MrzDocument
 from services.identity.core.reasons import FaceReason, LivenessReason
 from services.identity.core.verdict import (
     Check,
@@ -253,10 +253,10 @@ def _record(run: _Run, outcome: IdentityOutcome) -> None:
     )
     deps.results.record(record)
     if outcome.decision in (Decision.DECLINED, Decision.REVIEW):
-        deps.alerts.raise_alert(_alert(record))
+        deps.alerts.raise_alert(_alert(record, outcome.document))
 
 
-def _alert(record: VerificationRecord) -> Alert:
+def _alert(record: VerificationRecord, document: MrzDocument | None) -> Alert:
     """Failed or suspicious verifications go to case management (keyed: raised once)."""
     fraud = any(code in _FRAUD_SIGNALS for code in record.reason_codes)
     severity = Severity.HIGH if fraud else Severity.MEDIUM
@@ -276,5 +276,36 @@ def _alert(record: VerificationRecord) -> Alert:
             "decision": record.decision.value,
             "reason_codes": list(record.reason_codes),
             "face_distance": record.face_distance,
+            **({"mrz": mrz_evidence(document)} if document is not None else {}),
         },
     )
+
+
+def mrz_evidence(document: MrzDocument) -> dict[str, object]:
+    """The MRZ for the officer's console (its `mrz` evidence shape) without personal data:
+    alerts travel on the queue in clear, so no lines, names, dates of birth or numbers."""
+    layout = LAYOUTS[document.format]
+    checks = []
+    for result in document.checks:
+        spec = layout.check(result.field)
+        position = {"line": spec.digit.line, "column": spec.digit.start} if spec else {}
+        checks.append(
+            {
+                "name": result.field,
+                "found": result.found,
+                "expected": str(result.expected),
+                "valid": result.ok,
+                **position,
+            }
+        )
+    fields = {
+        "format": document.format.value,
+        "document_code": document.document_code,
+        "issuing_state": document.issuing_state,
+        "nationality": document.nationality,
+        "expiry_date": document.expiry_date.isoformat() if document.expiry_date else "",
+    }
+    issues = [
+        {"code": code, "field": "mrz", "detail": detail} for code, detail in document.problems
+    ]
+    return {"fields": fields, "checks": checks, "issues": issues}

@@ -361,3 +361,31 @@ def test_verification_with_the_document_engine_approves_a_good_passport(
     assert outcome.document is not None
     assert outcome.document.surname == "OBAMA"
     assert counting.encoded == 2  # the document portrait once (reused by the match), the selfie
+
+
+def test_a_declined_document_alert_carries_the_mrz_without_personal_data(
+    identity: FakeIdentity,
+) -> None:
+    lines = td3_lines("OBAMA", "BARACK", "X1234567", "610804", "M", "300101")
+    forged = (lines[0], lines[1].replace("X1234567<", "X1234568<"))
+    doc = draw_document(forged)
+    analyser = MrzDocumentAnalyser(KnownReader(doc.reading), DocumentPolicy(accept_specimens=True))
+    deps = replace(identity.deps, documents=analyser)
+    command = CheckCommand(
+        kind=CheckKind.DOCUMENT, request_id="d-forged", document=ImageRef(encode_jpeg(doc.pixels))
+    )
+    operation = submit_check(command, OWNER, deps)
+    started = identity.operations.start_attempt(operation.id)
+    assert started is not None
+    outcome = execute_check(started, deps)
+    assert outcome.decision is Decision.DECLINED
+    alert = identity.alerts.alerts[f"identity:{operation.id}"]
+    mrz = alert.evidence["mrz"]
+    assert isinstance(mrz, dict)
+    number = mrz["checks"][0]
+    assert (number["name"], number["valid"], number["line"], number["column"]) == (
+        "document_number", False, 1, 9,
+    )  # fmt: skip
+    assert mrz["fields"]["issuing_state"] == "UTO"
+    for personal in ("OBAMA", "BARACK", "X123456", "610804"):
+        assert personal not in repr(alert)
