@@ -129,7 +129,7 @@ def minimum_age_check(
     settles it only towards UNDERAGE: typing 1911 must not make a 15-year-old an adult, so
     that case goes to a person (BIRTH_CENTURY_AMBIGUOUS, REVIEW)."""
     minimum = policy.minimum_age_years
-    readings = mrz.birth.candidates
+    readings = mrz.birth.plausible
     if not readings:
         return _unknown("minimum_age", R.BIRTH_DATE_UNKNOWN, "no valid birth date in the MRZ")
     old_enough = {age_on(d, today) >= minimum for d in readings}
@@ -173,11 +173,8 @@ def _name_check(mrz: MrzDocument, typed: Applicant, policy: DataPolicy) -> Check
 def _birth_date_check(mrz: MrzDocument, typed: Applicant) -> Check:
     if typed.birth_date is None:
         return _missing("applicant_birth_date", "birth date")
-    # The MRZ has no century: any plausible reading that equals the typed date matches.
-    if (
-        typed.birth_date.strftime("%y%m%d") == mrz.birth_date_raw
-        and typed.birth_date in mrz.birth.candidates
-    ):
+    # The MRZ has no century: when the document leaves it open, either reading matches.
+    if typed.birth_date in mrz.birth.plausible:
         return _pass("applicant_birth_date", "equal to the MRZ")
     return _fail("applicant_birth_date", R.BIRTH_DATE_MISMATCH, "differs from the MRZ")
 

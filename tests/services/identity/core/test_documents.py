@@ -18,6 +18,7 @@ from bench.identity.document_images import (
     cropped_below,
     downscaled,
     draw_document,
+    td3_lines,
     with_blur,
     with_glare,
 )
@@ -317,3 +318,19 @@ def test_the_reader_runs_once_per_document(passport: SyntheticDocument) -> None:
     reader = KnownReader(passport.reading)
     analyse_document(passport.pixels, ANNA, SPECIMENS_OK, VALID_ON, reader=reader)
     assert reader.calls == 1
+
+
+def test_a_child_with_a_long_valid_passport_is_underage_not_ambiguous() -> None:
+    # Born 2012, passport issued 2020 and valid to 2030: a 112-year-old is possible, not plausible.
+    doc = draw_document(td3_lines("KID", "ALEX", "C1234567", "120301", "M", "300101"))
+    report = analyse(doc, None, today=date(2026, 11, 29))
+    assert status(report, "minimum_age") == (CheckStatus.FAIL, "UNDERAGE")
+    assert decide(report.checks) is Decision.DECLINED
+
+
+def test_typing_the_older_reading_of_an_unambiguous_date_is_a_mismatch() -> None:
+    doc = draw_document(td3_lines("KID", "ALEX", "C1234567", "120301", "M", "300101"))
+    typed = ApplicantData("Alex", "Kid", date(1912, 3, 1), "C1234567")
+    report = analyse(doc, typed, today=date(2026, 11, 29))
+    assert status(report, "applicant_birth_date") == (CheckStatus.FAIL, "BIRTH_DATE_MISMATCH")
+    assert status(report, "minimum_age") == (CheckStatus.FAIL, "UNDERAGE")
