@@ -33,6 +33,7 @@ class DataPolicy:
     refused_issuing_states: frozenset[str]
     accept_specimens: bool
     name_match_at_least: float
+    confident_read_at_least: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +58,25 @@ def _unknown(name: str, code: str, detail: str) -> Check:
     return Check(name, CheckStatus.UNKNOWN, code, detail)
 
 
-def check_digits_check(mrz: MrzDocument) -> Check:
-    """Every check digit of the format, composite included."""
+def check_digits_check(mrz: MrzDocument, confidence: float, policy: DataPolicy) -> Check:
+    """Every check digit of the format, composite included. A failure on a read the OCR was
+    unsure of is more likely a misread than a forgery: the applicant is asked for a better
+    photo (MRZ_UNREADABLE) instead of being declined."""
     failed = [c for c in mrz.checks if not c.ok]
     if not failed:
         return _pass("mrz_check_digits", f"{len(mrz.checks)} check digits valid ({mrz.format})")
     detail = ", ".join(f"{c.field} expects {c.expected}, reads {c.found!r}" for c in failed)
-    return _fail("mrz_check_digits", R.MRZ_CHECK_DIGIT_INVALID, detail)
+    code = _unless_unsure(R.MRZ_CHECK_DIGIT_INVALID, confidence, policy)
+    return _fail("mrz_check_digits", code, f"{detail} (read confidence {confidence:.2f})")
 
 
-def fields_check(mrz: MrzDocument) -> Check:
-    """Fields well formed: dates, sex, a primary identifier, a known nationality."""
+def _unless_unsure(code: str, confidence: float, policy: DataPolicy) -> str:
+    return code if confidence >= policy.confident_read_at_least else R.MRZ_UNREADABLE
+
+
+def fields_check(mrz: MrzDocument, confidence: float, policy: DataPolicy) -> Check:
+    """Fields well formed: dates, sex, a primary identifier, a known nationality (an unsure
+    read is MRZ_UNREADABLE, as for the check digits)."""
     problems = list(mrz.problems)
     if country_name(mrz.nationality) is None:
         problems.append(
@@ -75,7 +84,7 @@ def fields_check(mrz: MrzDocument) -> Check:
         )
     if not problems:
         return _pass("mrz_fields", "dates, sex, name and nationality well formed")
-    code = problems[0][0]
+    code = _unless_unsure(problems[0][0], confidence, policy)
     return _fail("mrz_fields", code, "; ".join(detail for _, detail in problems))
 
 

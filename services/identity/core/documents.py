@@ -89,6 +89,9 @@ class DocumentPolicy:
     refused_issuing_states: frozenset[str] = frozenset()
     accept_specimens: bool = False
     name_match_at_least: float = 85.0
+    # Check-digit or field failures below this OCR confidence are misreads (RETRY), not
+    # forgeries (DECLINED): MrzReading.confidence is the mean probability of the characters.
+    confident_read_at_least: float = 0.9
     quality: QualityPolicy = field(default_factory=QualityPolicy)
 
     def data(self) -> DataPolicy:
@@ -99,6 +102,7 @@ class DocumentPolicy:
             refused_issuing_states=self.refused_issuing_states,
             accept_specimens=self.accept_specimens,
             name_match_at_least=self.name_match_at_least,
+            confident_read_at_least=self.confident_read_at_least,
         )
 
 
@@ -173,8 +177,8 @@ def _mrz_checks(
             OK,
             f"{mrz.format} read, confidence {reading.confidence:.2f}",
         ),
-        check_digits_check(mrz),
-        fields_check(mrz),
+        check_digits_check(mrz, reading.confidence, data),
+        fields_check(mrz, reading.confidence, data),
         document_type_check(mrz, data),
         issuing_state_check(mrz, data),
         expiry_check(mrz, data, today),

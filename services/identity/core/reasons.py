@@ -51,6 +51,7 @@ class DocumentReason(StrEnum):
 
     # Capture problems: a new photo fixes them (RETRY).
     MRZ_NOT_FOUND = "MRZ_NOT_FOUND"
+    MRZ_UNREADABLE = "MRZ_UNREADABLE"  # found, but check digits or fields fail on an unsure read
     RESOLUTION_TOO_LOW = "RESOLUTION_TOO_LOW"
     IMAGE_BLURRY = "IMAGE_BLURRY"
     GLARE_ON_MRZ = "GLARE_ON_MRZ"

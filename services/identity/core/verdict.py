@@ -57,6 +57,7 @@ RETRY_REASONS = frozenset(
         LivenessReason.CHALLENGE_EXPIRED,
         # Document capture quality (reason codes of the document checks).
         DocumentReason.MRZ_NOT_FOUND,
+        DocumentReason.MRZ_UNREADABLE,
         DocumentReason.RESOLUTION_TOO_LOW,
         DocumentReason.IMAGE_BLURRY,
         DocumentReason.GLARE_ON_MRZ,

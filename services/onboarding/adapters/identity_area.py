@@ -68,6 +68,7 @@ FINDING_OF_REASON: Mapping[str, IdentityFinding] = {
     **dict.fromkeys(
         (
             "MRZ_NOT_FOUND",
+            "MRZ_UNREADABLE",
             "RESOLUTION_TOO_LOW",
             "IMAGE_BLURRY",
             "GLARE_ON_MRZ",

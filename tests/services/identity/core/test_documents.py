@@ -334,3 +334,24 @@ def test_typing_the_older_reading_of_an_unambiguous_date_is_a_mismatch() -> None
     report = analyse(doc, typed, today=date(2026, 11, 29))
     assert status(report, "applicant_birth_date") == (CheckStatus.FAIL, "BIRTH_DATE_MISMATCH")
     assert status(report, "minimum_age") == (CheckStatus.FAIL, "UNDERAGE")
+
+
+def test_a_wrong_check_digit_on_an_unsure_read_asks_for_a_retry(
+    passport: SyntheticDocument,
+) -> None:
+    misread = SyntheticDocument(
+        passport.pixels,
+        replace(
+            passport.reading,
+            lines=(TD3[0], TD3[1].replace("L898902C3", "L898902C4")),
+            confidence=0.8,
+        ),
+    )
+    report = analyse(misread, applicant=None)
+    assert status(report, "mrz_check_digits") == (CheckStatus.FAIL, "MRZ_UNREADABLE")
+    assert decide(report.checks) is Decision.RETRY
+    bad_sex = replace(misread.reading, lines=(TD3[0], TD3[1][:20] + "Q" + TD3[1][21:]))
+    assert (
+        status(analyse(SyntheticDocument(passport.pixels, bad_sex)), "mrz_fields")[1]
+        == "MRZ_UNREADABLE"
+    )
