@@ -146,8 +146,12 @@ class Topology:
     def _cli(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "services.cli", *args]
 
+    def run_cli(self, *args: str) -> None:
+        """Run one `warden ...` command against this topology (e.g. `lists load`), to the end."""
+        subprocess.run(self._cli(*args), env=self.env(), check=True, capture_output=True)
+
     def migrate(self) -> None:
-        subprocess.run(self._cli("db", "upgrade"), env=self.env(), check=True, capture_output=True)
+        self.run_cli("db", "upgrade")
 
     def serve(self, *areas: str) -> Process:
         port = free_port()
