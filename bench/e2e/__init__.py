@@ -1,7 +1,8 @@
 """End-to-end load through gRPC: concurrent flows, stepped until the knee, per-stage latency.
 
 Run: `.venv/bin/python -m bench e2e [--workload=screening,onboarding]
-[--stack=embedded,production] [--runs=3] [--seconds=4] [--identity-workers=1,2] ...`
+[--stack=embedded,production] [--runs=3] [--seconds=4] [--onboarding-seconds=15]
+[--identity-workers=1,2] ...`
 (`--help` lists every option). Data: ../shared/data (WARDEN_SHARED_DATA overrides): the real
 lists, the screening eval names as the query mix, a specimen passport and a stand-in selfie.
 The production stack needs redis-server and the PostgreSQL at WARDEN_TEST_POSTGRES_URL.
@@ -58,7 +59,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workload", type=_names(WORKLOADS), default=list(WORKLOADS))
     parser.add_argument("--stack", type=_names(STACKS), default=list(STACKS))
     parser.add_argument("--runs", type=int, default=3, help="runs per table (medians)")
-    parser.add_argument("--seconds", type=float, default=4.0, help="per concurrency level")
+    parser.add_argument("--seconds", type=float, default=4.0, help="per screening level")
+    parser.add_argument("--onboarding-seconds", type=float, default=15.0, help="per level")
     parser.add_argument("--max-flows", type=int, default=20_000, help="per concurrency level")
     parser.add_argument("--screening-levels", type=_ints, default=[1, 2, 4, 8, 16, 32, 64])
     parser.add_argument("--onboarding-levels", type=_ints, default=[1, 2, 4, 8, 16])
@@ -100,7 +102,7 @@ async def _onboarding(options: argparse.Namespace, stacks: list[str], data: Path
     passport = (data / PASSPORT).read_bytes()
     evidence = Evidence(passport, stand_in_selfie(passport))
     bounds = Bounds(options.onboarding_p95_ms, options.max_error_rate)
-    load = plan(options.onboarding_levels, options.seconds, options.max_flows, bounds, 3)
+    load = plan(options.onboarding_levels, options.onboarding_seconds, options.max_flows, bounds, 3)
     for kind in stacks:
         for workers in options.identity_workers:
             unit = "worker threads" if kind == "embedded" else "identity worker processes"
