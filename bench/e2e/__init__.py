@@ -1,7 +1,7 @@
 """End-to-end load through gRPC: concurrent flows, stepped until the knee, per-stage latency.
 
 Run: `.venv/bin/python -m bench e2e [--workload=screening,onboarding]
-[--stack=embedded,production] [--runs=3] [--seconds=4] [--onboarding-seconds=15]
+[--stack=embedded,production] [--runs=3] [--seconds=3] [--onboarding-seconds=10]
 [--identity-workers=1,2] ...`
 (`--help` lists every option). Data: ../shared/data (WARDEN_SHARED_DATA overrides): the real
 lists, the screening eval names as the query mix, a specimen passport and a stand-in selfie.
@@ -59,8 +59,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workload", type=_names(WORKLOADS), default=list(WORKLOADS))
     parser.add_argument("--stack", type=_names(STACKS), default=list(STACKS))
     parser.add_argument("--runs", type=int, default=3, help="runs per table (medians)")
-    parser.add_argument("--seconds", type=float, default=4.0, help="per screening level")
-    parser.add_argument("--onboarding-seconds", type=float, default=15.0, help="per level")
+    parser.add_argument("--seconds", type=float, default=3.0, help="per screening level")
+    parser.add_argument("--onboarding-seconds", type=float, default=10.0, help="per level")
     parser.add_argument("--max-flows", type=int, default=20_000, help="per concurrency level")
     parser.add_argument("--screening-levels", type=_ints, default=[1, 2, 4, 8, 16, 32, 64])
     parser.add_argument("--onboarding-levels", type=_ints, default=[1, 2, 4, 8, 16])
