@@ -13,6 +13,7 @@ timestamps), since the client only sees the decision.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,10 @@ ONBOARDING_STAGES = (
     "identity",
     *IDENTITY_TIMINGS,
     "to_decision",
+    "case_intake",
 )
+# Case intake runs after the decision (cases queue): give the last flows' cases time to open.
+INTAKE_GRACE_S = 2.0
 
 
 def _ms(since: float) -> float:
@@ -106,7 +110,7 @@ class OnboardingFlow:
     evidence: Evidence
     run_id: str
     outcomes: dict[str, int] = field(default_factory=dict)
-    operations: list[str] = field(default_factory=list)
+    customers: dict[str, str] = field(default_factory=dict)  # operation id -> customer id
 
     def __post_init__(self) -> None:
         self.onboarding = onboarding_pb2_grpc.OnboardingServiceStub(self.channel)
@@ -130,8 +134,7 @@ class OnboardingFlow:
         )
         evaluated = time.perf_counter()
         final = await self._watch(reply.operation.id)
-        self._count(final)
-        self.operations.append(reply.operation.id)
+        self.customers[reply.operation.id] = self._count(final)
         return {"evaluate": (evaluated - started) * 1000, "watch": _ms(evaluated)}
 
     async def _watch(self, operation_id: str) -> operation_pb2.Operation:
@@ -142,14 +145,19 @@ class OnboardingFlow:
             raise FlowFailed(final.error.message or operation_pb2.OperationState.Name(final.state))
         return final
 
-    def _count(self, final: operation_pb2.Operation) -> None:
+    def _count(self, final: operation_pb2.Operation) -> str:
+        """Count the outcome; returns the customer id."""
         result = onb.EvaluationResult()
         final.result.Unpack(result)
         outcome = onb.Outcome.Name(result.outcome).removeprefix("OUTCOME_")
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+        return result.customer_id
 
     async def after_level(self, level: LevelResult) -> None:
         """Add the server-side stages of this level's flows (read from the database)."""
-        for stage, values in server_stages(self.stack.database, self.operations).items():
+        if not self.customers:
+            return
+        await asyncio.sleep(INTAKE_GRACE_S)
+        for stage, values in server_stages(self.stack.database, self.customers).items():
             level.stages.setdefault(stage, []).extend(values)
-        self.operations.clear()
+        self.customers.clear()
