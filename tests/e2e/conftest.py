@@ -15,6 +15,8 @@ from tests.support import story
 def lists_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     catalog = story.write_catalog(tmp_path / "lists")
     monkeypatch.setenv("WARDEN_WATCHLISTS_CATALOG", str(catalog))
+    for name, value in story.SPECIMEN_ENV.items():  # the applicants' passports are specimens
+        monkeypatch.setenv(name, value)
     return catalog
 
 

@@ -1,17 +1,13 @@
 """The main story in production topology on loopback: a server process per area, a Celery
-worker process per queue, beat, a private Redis, PostgreSQL. A client onboards four applicants
-through OnboardingService.Evaluate, then streams in a transaction history with planted rings and
-sweeps it; every flag ends as a case in CaseService.
-
-Until the MRZ engine (area/mrz) is merged, identity reports its document checks as unavailable,
-which the policy sends to review: the clean applicant then ends PENDING_REVIEW, and its only
-findings are document-related. With the engine, the clean applicant is approved.
+worker process per queue, beat, a private Redis, PostgreSQL. A client onboards five applicants
+through OnboardingService.Evaluate (passports read by the MRZ engine, selfies matched), then
+streams in a transaction history with planted rings and sweeps it; every flag ends as a case in
+CaseService, and the clean applicant is approved without one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -45,6 +41,7 @@ def topology(tmp_path: Path, postgres_url: str, shared_data: Path) -> Iterator[T
         "WARDEN_WATCHLISTS_CATALOG": str(story.write_catalog(tmp_path / "lists")),
         "WARDEN_OPERATIONS__STALE_AFTER_S": "20",
         "WARDEN_OPERATIONS__REQUEUE_EVERY_S": "2",
+        **story.SPECIMEN_ENV,
     }
     with Topology(tmp_path, postgres_url, redis, extra_env=extra) as topo:
         topo.migrate()
@@ -90,9 +87,8 @@ async def test_onboarding_and_rings_end_as_cases_in_production_topology(
         "clean": story.evaluate_request("e2e-clean", story.CLEAN, images),
         "sanctioned": story.evaluate_request("e2e-sanctioned", story.SANCTIONED, images),
         "pep": story.evaluate_request("e2e-pep", story.PEP, images),
-        "mismatched": story.evaluate_request(
-            "e2e-mismatched", story.MISMATCHED, images, selfie=images.stranger
-        ),
+        "mismatched": story.evaluate_request("e2e-mismatched", story.MISMATCHED, images),
+        "expired": story.evaluate_request("e2e-expired", story.EXPIRED, images),
     }
     async with channel(onboarding) as ch:
         answers = await asyncio.gather(
@@ -110,7 +106,7 @@ async def test_onboarding_and_rings_end_as_cases_in_production_topology(
 
 
 async def _customer_cases(
-    cases: Process, token: str, customer_id: str, kinds: set[int]
+    cases: Process, token: str, customer_id: str, kinds: set[cases_pb2.CaseKind.ValueType]
 ) -> list[cases_pb2.Case]:
     """The customer's cases once every expected kind is open (intake is asynchronous)."""
 
@@ -126,20 +122,8 @@ async def _check_decisions(
     results: dict[str, pb.EvaluationResult], cases: Process, token: str
 ) -> None:
     clean = results["clean"]
-    if story.MRZ_ENGINE:
-        assert clean.outcome == pb.OUTCOME_APPROVED, story.reason_names(clean)
-    else:
-        # Document checks unavailable -> identity REVIEW -> an officer looks; nothing else.
-        assert clean.outcome == pb.OUTCOME_PENDING_REVIEW
-        assert story.reason_names(clean) == ["ADDITIONAL_REVIEW_REQUIRED"]
-        (case,) = await _customer_cases(
-            cases, token, clean.customer_id, {cases_pb2.CASE_KIND_IDENTITY}
-        )
-        async with channel(cases) as ch:
-            (alert,) = await story.alerts_of(ch, token, case.id)
-        evidence = json.loads(alert.evidence_json)
-        assert [r["code"] for r in evidence["internal_reasons"]] == ["IDENTITY_REVIEW"]
-        assert all(f.startswith("document_") for f in evidence["identity_findings"]), evidence
+    assert clean.outcome == pb.OUTCOME_APPROVED, story.reason_names(clean)
+    assert list(clean.reasons) == []
 
     sanctioned = results["sanctioned"]
     assert sanctioned.outcome == pb.OUTCOME_PENDING_REVIEW
@@ -153,16 +137,24 @@ async def _check_decisions(
 
     pep = results["pep"]
     assert pep.outcome == pb.OUTCOME_PENDING_REVIEW
-    assert set(story.reason_names(pep)) == {
-        "ADDITIONAL_REVIEW_REQUIRED",
-        "ADDITIONAL_INFORMATION_REQUIRED",
-    }
-    await _customer_cases(cases, token, pep.customer_id, {cases_pb2.CASE_KIND_ONBOARDING})
+    assert story.reason_names(pep) == ["ADDITIONAL_INFORMATION_REQUIRED"]  # EDD
+    pep_kinds = {cases_pb2.CASE_KIND_SCREENING, cases_pb2.CASE_KIND_ONBOARDING}
+    await _customer_cases(cases, token, pep.customer_id, pep_kinds)
 
     mismatched = results["mismatched"]
     assert mismatched.outcome == pb.OUTCOME_REJECTED
     assert story.reason_names(mismatched) == ["SELFIE_MISMATCH"]
     await _customer_cases(cases, token, mismatched.customer_id, {cases_pb2.CASE_KIND_IDENTITY})
+
+    expired = results["expired"]
+    assert expired.outcome == pb.OUTCOME_REJECTED
+    assert story.reason_names(expired) == ["DOCUMENT_EXPIRED"]
+    # Every other applicant's cases are open by now: the approved one has none.
+    async with channel(cases) as ch:
+        assert (
+            await story.cases_of(ch, token, cases_pb2.SUBJECT_KIND_CUSTOMER, clean.customer_id)
+            == []
+        )
 
 
 async def _rings_become_cases(
