@@ -6,7 +6,7 @@ Run: `.venv/bin/python -m bench e2e [--workload=screening,onboarding]
 (`--help` lists every option). Data: ../shared/data (WARDEN_SHARED_DATA overrides): the real
 lists, the screening eval names as the query mix, a specimen passport and a stand-in selfie.
 The production stack needs redis-server and the PostgreSQL at WARDEN_TEST_POSTGRES_URL.
-Method, figures and what limits throughput: docs/e2e.md.
+Method, figures and what limits throughput: docs/load.md.
 """
 
 from __future__ import annotations

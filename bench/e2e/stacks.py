@@ -144,7 +144,7 @@ def production_stack(
         redis = PrivateRedis(workdir / "redis").start()
         with Topology(workdir, url, redis, extra_env=BENCH_ENV) as topology:
             topology.migrate()
-            topology.run_cli("lists", "load")
+            topology.cli("lists", "load")
             server = topology.serve(*serve)
             for spec in workers:
                 for _ in range(spec.processes):
