@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ class Stack:
     address: str
     token: str
     database: Database
+    processes: Mapping[str, int]  # role -> pid, for CPU accounting
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,9 @@ async def embedded_stack(
         deps.install(container)
         with EmbeddedWorker(container.celery, concurrency=worker_threads):
             async with start_test_server(container) as server:
-                yield Stack(server.address, server.key("*", name="bench"), container.database)
+                token = server.key("*", name="bench")
+                everything = {"one process (client, server, worker)": os.getpid()}
+                yield Stack(server.address, token, container.database, everything)
     finally:
         container.close()
 
@@ -123,6 +127,14 @@ def production_unavailable() -> str | None:
     return None
 
 
+def _pids(topology: Topology) -> dict[str, int]:
+    pids = {p.name: p.popen.pid for p in topology.processes if p.popen is not None}
+    if topology.redis.process is not None:
+        pids["redis"] = topology.redis.process.pid
+    pids["client"] = os.getpid()
+    return pids
+
+
 @contextmanager
 def production_stack(
     workdir: Path, *, serve: Sequence[str], workers: Sequence[WorkerSpec]
@@ -140,6 +152,6 @@ def production_stack(
             database = Database.from_url(url)
             try:
                 token = KeyStore(database).create_key("bench", ["*"]).token
-                yield Stack(f"127.0.0.1:{server.port}", token, database)
+                yield Stack(f"127.0.0.1:{server.port}", token, database, _pids(topology))
             finally:
                 database.dispose()
