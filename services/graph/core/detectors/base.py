@@ -139,3 +139,15 @@ def groups_of(keys: np.ndarray, minimum: int = 1) -> list[np.ndarray]:
     )
     sizes = np.diff(bounds)
     return [order[bounds[g] : bounds[g + 1]] for g in np.flatnonzero(sizes >= minimum).tolist()]
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (like `np.unique`, which since numpy 2.3 hashes when asked
+    for values alone: ~100x slower than a sort on a million high-cardinality integers)."""
+    ordered = np.sort(values)
+    if ordered.shape[0] == 0:
+        return ordered
+    keep = np.empty(ordered.shape[0], dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]

@@ -27,6 +27,7 @@ from services.graph.core.detectors.base import (
     REPORTING_THRESHOLD,
     DetectionContext,
     burst_starts,
+    distinct,
     listing,
     make_finding,
     ramp,
@@ -129,7 +130,7 @@ def _busy_hubs(
     base, span = int(frame.ts[0]), int(frame.ts[-1] - frame.ts[0]) + p.window + 2
     key = np.sort(hubs[rows].astype(np.int64) * span + (frame.ts[rows] - base))
     in_window = np.searchsorted(key, key + p.window, side="left") - np.arange(key.shape[0])
-    busy: IntArray = np.unique(key[in_window >= p.min_counterparties] // span)
+    busy: IntArray = distinct(key[in_window >= p.min_counterparties] // span)
     return busy[ctx.anchor_accounts[busy]]
 
 
