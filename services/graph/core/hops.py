@@ -70,9 +70,14 @@ def successor_pairs(frame: TransactionFrame, rule: HopRule) -> Successors:
     span = int(frame.ts[-1]) - base + rule.max_gap + 2
     # Composite sort key (account, time): out_edges is grouped by account, time-ordered inside.
     out_key = frame.src[out_edges].astype(np.int64) * span + (frame.ts[out_edges] - base)
-    probe = frame.dst.astype(np.int64) * span + (frame.ts - base)
-    lo = np.searchsorted(out_key, probe, side="left")
-    hi = np.searchsorted(out_key, probe + rule.max_gap, side="right")
+    # Probing in (account, time) order, the order of `inn.edges`, keeps the binary searches in
+    # cache (numpy narrows each search with the previous result): ~10x faster than frame order.
+    in_edges = frame.inn.edges
+    probe = frame.dst[in_edges].astype(np.int64) * span + (frame.ts[in_edges] - base)
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    lo[in_edges] = np.searchsorted(out_key, probe, side="left")
+    hi[in_edges] = np.searchsorted(out_key, probe + rule.max_gap, side="right")
     firsts: list[IntArray] = []
     seconds: list[IntArray] = []
     for chunk in _chunks(hi - lo):
