@@ -5,11 +5,17 @@ database costs a Python object per value; reading a Parquet file costs a memory 
 sweep's coordinator exports the window once (`export`) and partitions load it (`load`); the
 file is removed when the sweep is merged. Workers must share the snapshot directory (one
 machine, or a shared volume); a partition that cannot see the file reads the database instead.
+
+A worker keeps the last frame it loaded: the partitions of a sweep read the same window, so the
+second partition a worker runs starts from the frame (and the indexes derived from it, see
+`TransactionFrame.derived`) the first one built. One frame per worker process at most; it is
+dropped when the next sweep's snapshot is loaded or the file is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +46,8 @@ class ParquetSnapshots:
     def __init__(self, database: Database, directory: Path) -> None:
         self.db = database
         self.directory = directory
+        self._lock = threading.Lock()
+        self._last: tuple[str, tuple[int, int], TransactionFrame] | None = None
 
     def export(self, name: str, span: tuple[int, int]) -> str:
         """Write transactions with span[0] <= ts < span[1] to <directory>/<name>.parquet."""
@@ -65,10 +73,19 @@ class ParquetSnapshots:
         """The snapshot's rows in [span) as a frame, or None if this worker cannot see it."""
         if not Path(path).is_file():
             return None
-        table = pq.read_table(path, filters=[("ts", ">=", span[0]), ("ts", "<", span[1])])
-        return frame_from_table(table)
+        with self._lock:
+            if self._last is not None and self._last[:2] == (path, span):
+                return self._last[2]
+            self._last = None  # release the previous sweep's frame before reading the next
+            table = pq.read_table(path, filters=[("ts", ">=", span[0]), ("ts", "<", span[1])])
+            frame = frame_from_table(table)
+            self._last = (path, span, frame)
+            return frame
 
     def remove(self, path: str) -> None:
+        with self._lock:
+            if self._last is not None and self._last[0] == path:
+                self._last = None
         with contextlib.suppress(FileNotFoundError):
             Path(path).unlink()
 

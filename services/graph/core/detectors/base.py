@@ -29,13 +29,21 @@ class DetectionContext:
     frame: TransactionFrame
     scope: Scope = EVERYTHING
     notes: list[str] = field(default_factory=list)
-    _successors: dict[HopRule, Successors] = field(default_factory=dict)
+    hop_cover: HopRule | None = None
     _anchor_mask: BoolArray | None = None
 
     def successors(self, rule: HopRule) -> Successors:
-        if rule not in self._successors:
-            self._successors[rule] = successor_pairs(self.frame, rule)
-        return self._successors[rule]
+        """Hop pairs under `rule`, kept with the frame. With a `hop_cover` (the union of the
+        detectors' rules) the self-join runs once and each rule filters its result."""
+        cover = self.hop_cover
+        if cover is None or cover == rule or not cover.covers(rule):
+            return self.frame.derived(
+                ("successors", rule), lambda: successor_pairs(self.frame, rule)
+            )
+        pairs = self.frame.derived(
+            ("successors", cover), lambda: successor_pairs(self.frame, cover)
+        )
+        return self.frame.derived(("successors", rule), lambda: pairs.restricted(self.frame, rule))
 
     @property
     def anchor_accounts(self) -> BoolArray:

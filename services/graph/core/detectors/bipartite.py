@@ -59,6 +59,13 @@ def detect_bipartite(ctx: DetectionContext, params: BipartiteParams | None = Non
     together. Score: larger and denser groups score higher. Anchored at the first sender.
     """
     p = params or BipartiteParams()
+    # Nothing below depends on the scope until ownership: the search runs once per frame and
+    # every partition reading the same frame filters the same result.
+    found = ctx.frame.derived(("bipartite", p), lambda: _all_bursts(ctx, p))
+    return [f for f in found if ctx.scope.owns(f.anchor, f.start)]
+
+
+def _all_bursts(ctx: DetectionContext, p: BipartiteParams) -> list[Finding]:
     candidates = _candidate_edges(ctx, p)
     seeds = _seed_links(ctx, candidates, p)
     by_receiver = _Grouped(ctx.frame.dst, candidates, ctx.frame.ts, ctx.frame.n_accounts)
@@ -226,8 +233,6 @@ def _judge(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> Findin
     if _exclusivity(ctx, edges, senders) < p.min_exclusive:
         return None
     first = int(edges[np.argmin(frame.ts[edges])])
-    if not ctx.owns(int(frame.src[first]), int(frame.ts[first])):
-        return None
     size = senders.shape[0] + receivers.shape[0]
     score = 0.45 + 0.25 * ramp(size, 5, 12) + 0.3 * ramp(density, p.min_density, 1.0)
     text = (

@@ -123,46 +123,42 @@ def _busy_hubs(
 ) -> IntArray:
     """Hubs (owned by the scope) with a window of at least `min_counterparties` small transfers
     adding up to the threshold, that could also pass the burstiness gate: a vectorised
-    pre-filter, so the exact (Python) burst search runs on few accounts. Steady busy accounts (shops, payroll, processors) have
-    many such windows and none of them bursty: they are what made the search grow with N."""
+    pre-filter, so the exact (Python) burst search runs on few accounts. Steady busy accounts
+    (shops, payroll, processors) have many such windows and none of them bursty: they are what
+    made the search grow with N. Only owned hubs are read, so a partition pays for its share."""
     frame = ctx.frame
-    rows = np.flatnonzero(small)
+    adjacency = frame.out if outgoing else frame.inn
+    # Adjacency order is (hub, time) order: the keys below come out sorted, no sort needed.
+    mine = adjacency.edges[ctx.anchor_accounts[hubs[adjacency.edges]]]
+    rows: IntArray = mine[small[mine]]
     if rows.shape[0] == 0:
         return rows
     base = int(frame.ts[0]) - p.history
     span = int(frame.ts[-1]) - base + p.history + p.window + 2
     key = hubs[rows].astype(np.int64) * span + (frame.ts[rows] - base)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
     ends = np.searchsorted(key, key + p.window, side="left")
     # The window's total is exact (a burst is the hub's small transfers in [t, t + window)), so
     # the threshold gate costs one cumulative sum here instead of a Python pass per hub.
-    money_before = np.concatenate(([0.0], np.cumsum(frame.amount[rows[order]])))
+    money_before = np.concatenate(([0.0], np.cumsum(frame.amount[rows])))
     enough = money_before[ends] - money_before[: key.shape[0]] >= p.threshold
     starts = key[enough & (ends - np.arange(key.shape[0]) >= p.min_counterparties)]
-    starts = starts[_may_be_bursty(ctx, hubs, outgoing, (starts, base, span), p)]
+    all_key = hubs[mine].astype(np.int64) * span + (frame.ts[mine] - base)
+    starts = starts[_may_be_bursty(all_key, starts, p)]
     busy: IntArray = distinct(starts // span)
-    return busy[ctx.anchor_accounts[busy]]
+    return busy
 
 
-def _may_be_bursty(
-    ctx: DetectionContext,
-    hubs: np.ndarray,
-    outgoing: bool,
-    starts: tuple[IntArray, int, int],
-    p: FanParams,
-) -> BoolArray:
+def _may_be_bursty(all_key: IntArray, starts: IntArray, p: FanParams) -> BoolArray:
     """Per candidate window start (a (hub, time) key): can `_judge`'s burstiness reach
-    `min_burst`? An upper bound from counts of ALL the hub's same-side transfers: at most
-    everything in [t, t + window) is inside, at least the rest of [t - history, t + history)
-    is outside, and the horizon is at most 2 * history + window. Exact gates stay in `_judge`.
+    `min_burst`? An upper bound from counts of ALL the hub's same-side transfers (`all_key`):
+    at most everything in [t, t + window) is inside, at least the rest of [t - history,
+    t + history) is outside, and the horizon is at most 2 * history + window. The exact gates
+    stay in `_judge`.
     """
-    frame = ctx.frame
-    keys, base, span = starts
-    adjacency = frame.out if outgoing else frame.inn
-    all_key = hubs[adjacency.edges].astype(np.int64) * span + (frame.ts[adjacency.edges] - base)
-    inside = np.searchsorted(all_key, keys + p.window) - np.searchsorted(all_key, keys)
-    around = np.searchsorted(all_key, keys + p.history) - np.searchsorted(all_key, keys - p.history)
+    inside = np.searchsorted(all_key, starts + p.window) - np.searchsorted(all_key, starts)
+    around = np.searchsorted(all_key, starts + p.history) - np.searchsorted(
+        all_key, starts - p.history
+    )
     baseline = (around - inside) * p.window / (2 * p.history + p.window)
     bursty: BoolArray = inside / np.maximum(baseline, 1.0) >= p.min_burst
     return bursty
