@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import sqlalchemy as sa
 
 from services.common.alerts import InMemoryAlertSink
 from services.common.db import Database
@@ -113,18 +114,21 @@ def _sweep(url: str, workers: int, partitions: int, days: int) -> tuple[float, i
     return time.perf_counter() - started, len(outcome.rings), max(peaks)
 
 
-def _typical_accounts(data: GeneratedSet, samples: int = 100) -> list[str]:
+def _typical_accounts(url: str, samples: int = 100) -> list[str]:
     """Accounts of typical degree (40th-60th percentile), the ones officers mostly open."""
-    frame = data.frame
-    degree = np.bincount(frame.src, minlength=frame.n_accounts) + np.bincount(
-        frame.dst, minlength=frame.n_accounts
+    query = sa.text(
+        "SELECT account, count(*) FROM (SELECT source AS account FROM graph_transactions "
+        "UNION ALL SELECT target FROM graph_transactions) GROUP BY account ORDER BY account"
     )
+    with Database.from_url(url).read() as conn:
+        rows = conn.execute(query).all()
+    degree = np.array([r[1] for r in rows])
     typical = np.flatnonzero(
         (degree >= np.percentile(degree, 40)) & (degree <= np.percentile(degree, 60))
     )
     rng = np.random.default_rng(3)
     chosen = rng.choice(typical, min(samples, typical.shape[0]), replace=False).tolist()
-    return [str(frame.accounts[a]) for a in chosen]
+    return [str(rows[a][0]) for a in chosen]
 
 
 def _analyze(url: str, accounts: list[str]) -> list[float]:
@@ -138,14 +142,22 @@ def _analyze(url: str, accounts: list[str]) -> list[float]:
 
 
 def measure(size: int, workers: tuple[int, ...], partitions: int, keep: Path | None) -> ScaleRow:
-    folder = Path(tempfile.mkdtemp(prefix="graph-bench-", dir=keep))
+    """One row of the table. With `keep`, the database is kept in `keep/db-<size>` and a later
+    run reuses it (import time then reads 0): a 10M import takes longer than the sweeps."""
+    folder = keep / f"db-{size}" if keep else Path(tempfile.mkdtemp(prefix="graph-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'graph.db'}"
-    upgrade(url)
     config = GeneratorConfig(seed=1, background=size, accounts=max(size // 10, 2_000))
-    data = generate(config)
-    import_s = _import(data, _deps(url))
-    size, sample = len(data.frame), _typical_accounts(data)
-    del data  # the sweeps read the database, as in production; the generated set is ~GBs at 10M
+    import_s = 0.0
+    if not (folder / "imported").exists():
+        upgrade(url)
+        data = generate(config)
+        import_s = _import(data, _deps(url))
+        del data  # the sweeps read the database, as in production; ~GBs at 10M
+        (folder / "imported").touch()
+    sample = _typical_accounts(url)
+    with Database.from_url(url).read() as conn:
+        size = int(conn.execute(sa.text("SELECT count(*) FROM graph_transactions")).scalar_one())
     sweeps: dict[int, float] = {}
     rings, peak = 0, 0
     for count in workers:
@@ -153,7 +165,8 @@ def measure(size: int, workers: tuple[int, ...], partitions: int, keep: Path | N
         sweeps[count], peak = seconds, max(peak, child_peak)
     timings = _analyze(url, sample)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    shutil.rmtree(folder, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(folder, ignore_errors=True)
     return ScaleRow(
         size=size,
         import_s=import_s,
@@ -173,7 +186,8 @@ def print_rows(rows: list[ScaleRow], workers: tuple[int, ...]) -> None:
     )
     for r in rows:
         sweeps = "".join(f"{r.sweep_s[w]:>13.1f}" for w in workers)
+        imported = f"{r.import_s:>10.1f}" if r.import_s else f"{'reused':>10}"
         print(
-            f"{r.size:>13,}{r.import_s:>10.1f}{sweeps}{r.rings:>7}"
+            f"{r.size:>13,}{imported}{sweeps}{r.rings:>7}"
             f"{r.analyze_p50_ms:>16.1f}{r.analyze_p95_ms:>8.1f}{r.peak_mb:>9.0f}"
         )
