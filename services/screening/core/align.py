@@ -107,7 +107,8 @@ def _may_start(single: Word, first: Word) -> bool:
 
 def _find_join(single: Word, others: list[Word | None]) -> tuple[int, int, float] | None:
     """A run of 2-3 unpaired words on the other side that spells `single` joined."""
-    if single.kind is not WordKind.NAME or len(single.text) < 4:
+    # Patronymics are split too ("Plat Ono Vich" for "Platonovich").
+    if single.kind not in (WordKind.NAME, WordKind.PATRONYMIC) or len(single.text) < 4:
         return None
     slack = 3 if single.script in LOSSY_SCRIPTS else 2
     for start in range(len(others) - 1):

@@ -42,6 +42,7 @@ def relations(a: str, b: str) -> set[Relation]:
         ("Βλαντίμιρ Πούτιν", "Vladimir Putin"),
         ("김정은", "Kim Jong Un"),
         ("习近平", "Xi Jinping"),
+        ("Nikolai Plat Ono Vich Patrushev", "Nikolai Platonovich Patrushev"),
     ],
 )
 def test_same_person_scores_high(query: str, entry: str) -> None:
@@ -59,6 +60,7 @@ def test_same_person_scores_high(query: str, entry: str) -> None:
         ("习近朋", "习近平"),
         ("김종은", "김정은"),
         ("Vladimir Putin", "Vladimir Potanin"),
+        ("Malik Ruslanovich Barakhoev", "Malik Ruslanovich Barkhanoev"),
     ],
 )
 def test_different_people_score_low(query: str, entry: str) -> None:
@@ -97,3 +99,15 @@ def test_missing_middle_name_costs_less_than_a_different_one() -> None:
     missing = score("Hans Friedrich", "Hans Joachim Friedrich")
     different = score("Hans Otto Friedrich", "Hans Joachim Friedrich")
     assert missing > different
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Tactical Missiles Corporation Joynt Stock Company",  # one word of the form misspelt
+        "Tactical Missiles Corporation Joint Stock Compan",  # cut off at a field length
+    ],
+)
+def test_legal_form_with_one_word_off_still_folds(entry: str) -> None:
+    query = "Tactical Missiles Corporation Joint Stock Company"
+    assert score(query, entry, Schema.ORGANIZATION) >= 0.8
