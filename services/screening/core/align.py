@@ -155,6 +155,9 @@ def align_names(
     if any(q_free) and any(e_free):
         _pair_joined(q_free, e_free, pairs, query_is_single=True)
         _pair_joined(e_free, q_free, pairs, query_is_single=False)
+    if any(q_free) and any(e_free):
+        _pair_acronym(q_free, e_free, pairs, weights, query_is_single=True)
+        _pair_acronym(e_free, q_free, pairs, weights, query_is_single=False)
     _unpair_doubtful_initials(pairs, q_free, e_free)
     q_left = tuple(w for w in q_free if w is not None)
     e_left = tuple(w for w in e_free if w is not None)
@@ -202,6 +205,50 @@ def _pair_joined(
         singles[i] = None
         for k in range(start, start + size):
             others[k] = None
+
+
+_ACRONYM_SIMILARITY = 0.9
+_VOWELS = frozenset("aeiouy")
+
+
+def _acronym_run(
+    short: Word, others: list[Word | None], weights: NameWeights
+) -> tuple[int, int] | None:
+    """Where the other side's unpaired name words spell `short` by their first letters."""
+    text = short.text
+    if short.kind is not WordKind.NAME or not 2 <= len(text) <= 5 or not text.isalpha():
+        return None
+    if not weights.acronym_vowels and _VOWELS & set(text):
+        return None
+    size = len(text)
+    for start in range(len(others) - size + 1):
+        run = others[start : start + size]
+        if all(w is not None and w.kind is WordKind.NAME and len(w.text) > 1 for w in run) and (
+            "".join(w.text[0] for w in run if w is not None) == text
+        ):
+            return start, size
+    return None
+
+
+def _pair_acronym(
+    singles: list[Word | None],
+    others: list[Word | None],
+    pairs: list[WordPair],
+    weights: NameWeights,
+    *,
+    query_is_single: bool,
+) -> None:
+    """ "PLA" / "People's Liberation Army", "JC Juncker" / "Jean-Claude Juncker"."""
+    for i, single in enumerate(singles):
+        found = _acronym_run(single, others, weights) if single is not None else None
+        if single is None or found is None:
+            continue
+        start, size = found
+        run = tuple(w for w in others[start : start + size] if w is not None)
+        query, entry = ((single,), run) if query_is_single else (run, (single,))
+        pairs.append(WordPair(query, entry, _ACRONYM_SIMILARITY, Relation.ACRONYM))
+        singles[i] = None
+        others[start : start + size] = [None] * size
 
 
 # An initial left over asserts a given name as much as a spelled-out one ("Hans O Friedrich"

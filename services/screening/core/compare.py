@@ -38,6 +38,7 @@ class Relation(StrEnum):
     SKELETON = "same consonants across scripts"
     INITIAL = "initial"
     JOINED = "written joined"
+    ACRONYM = "initials of the words"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +49,17 @@ class NameWeights:
     query_extra: float = 0.5  # query words the entry lacks
     entry_extra: float = 0.35  # entry words the query lacks (middle names, patronymics)
     min_evidence: float = 0.85  # weighted agreement needed before a score counts in full
+    # Organisations abbreviate to any initials ("PLA"); people's initials written together
+    # ("JC Juncker") are consonants, and a short word with a vowel is a name ("Al", "Ed").
+    acronym_vowels: bool = False
 
 
 # People: a missing middle name or patronymic is ordinary. Organisations: an extra word is
 # usually a qualifier naming a different entity ("Banco Santander Chile").
 PERSON_NAME_WEIGHTS = NameWeights(conflict=1.5, query_extra=0.25, entry_extra=0.2)
-ORGANIZATION_NAME_WEIGHTS = NameWeights(conflict=1.5, query_extra=0.6, entry_extra=0.6)
+ORGANIZATION_NAME_WEIGHTS = NameWeights(
+    conflict=1.5, query_extra=0.6, entry_extra=0.6, acronym_vowels=True
+)
 DEFAULT_NAME_WEIGHTS = PERSON_NAME_WEIGHTS
 
 

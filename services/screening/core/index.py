@@ -97,7 +97,7 @@ class _Builder:
         self.skeleton: dict[str, list[int]] = {}
         self.lossy_skeleton: dict[str, list[int]] = {}
 
-    def add(self, name_id: int, name: PreparedName) -> None:
+    def add(self, name_id: int, name: PreparedName, *, organisation: bool) -> None:
         words = [w for w in name.words if w.kind in _SEARCHED]
         for word in words:
             _post(self.exact, word.text, name_id)
@@ -109,6 +109,9 @@ class _Builder:
                     _post(self.lossy_skeleton, word.loose, name_id)
         for first, second in itertools.pairwise(words):
             _post(self.exact, first.text + second.text, name_id)
+        # Organisations are screened by their initials too ("PLA"); see `align._pair_acronym`.
+        if organisation and 3 <= len(words) <= 5:
+            _post(self.exact, "".join(w.text[0] for w in words), name_id)
 
 
 def _post(table: dict[str, list[int]], key: str, name_id: int) -> None:
@@ -131,8 +134,9 @@ class CandidateIndex:
         self._name_slot = array("i")
         builder = _Builder()
         for party_index, prepared in enumerate(self.parties):
+            organisation = prepared.party.schema is Schema.ORGANIZATION
             for slot, name in enumerate(prepared.names):
-                builder.add(len(self._name_party), name)
+                builder.add(len(self._name_party), name, organisation=organisation)
                 self._name_party.append(party_index)
                 self._name_slot.append(slot)
         self._exact = _freeze(builder.exact)

@@ -43,6 +43,7 @@ def relations(a: str, b: str) -> set[Relation]:
         ("김정은", "Kim Jong Un"),
         ("习近平", "Xi Jinping"),
         ("Nikolai Plat Ono Vich Patrushev", "Nikolai Platonovich Patrushev"),
+        ("JC Juncker", "Jean-Claude Juncker"),
     ],
 )
 def test_same_person_scores_high(query: str, entry: str) -> None:
@@ -61,6 +62,7 @@ def test_same_person_scores_high(query: str, entry: str) -> None:
         ("김종은", "김정은"),
         ("Vladimir Putin", "Vladimir Potanin"),
         ("Malik Ruslanovich Barakhoev", "Malik Ruslanovich Barkhanoev"),
+        ("Ed Smith", "Eric Dan Smith"),  # a short given name, not initials
     ],
 )
 def test_different_people_score_low(query: str, entry: str) -> None:
@@ -111,3 +113,8 @@ def test_missing_middle_name_costs_less_than_a_different_one() -> None:
 def test_legal_form_with_one_word_off_still_folds(entry: str) -> None:
     query = "Tactical Missiles Corporation Joint Stock Company"
     assert score(query, entry, Schema.ORGANIZATION) >= 0.8
+
+
+def test_organisation_initials_pair_with_its_words() -> None:
+    assert score("PLA", "People's Liberation Army", Schema.ORGANIZATION) >= 0.8
+    assert score("PLA", "People's Liberation Front", Schema.ORGANIZATION) == 0.0

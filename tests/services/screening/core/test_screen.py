@@ -176,3 +176,11 @@ def test_person_query_does_not_match_a_vessel_of_the_same_name(index: CandidateI
 def test_organisation_with_legal_form_variant(index: CandidateIndex) -> None:
     result = screen(index, "PAO Gazprom", schema=Schema.ORGANIZATION)
     assert "ofac:gazprom" in hit_ids(result)
+
+
+def test_organisation_screened_by_its_initials() -> None:
+    listed = Party("eu:pla", Schema.ORGANIZATION, (Name("People's Liberation Army"),))
+    others = [Party(f"x:{n}", Schema.ORGANIZATION, (Name(f"Peoples Bank {n}"),)) for n in "ab"]
+    index = CandidateIndex([listed, *others])
+    result = screen_party(query("PLA", schema=Schema.ORGANIZATION), index, OPTIONS)
+    assert hit_ids(result) == {"eu:pla"}
