@@ -32,7 +32,7 @@ from services.screening.core.names import (
     romanised_words,
 )
 from services.screening.core.scoring import PreparedParty
-from services.screening.core.text import clean_text, has_letter
+from services.screening.core.text import clean_text, has_letter, name_forms
 from services.screening.core.translit import LOSSY_SCRIPTS
 from services.screening.core.variants import variant_spellings
 from services.screening.core.vocab import WordKind
@@ -66,7 +66,8 @@ def prepare_party(party: Party, stats: WordStats) -> PreparedParty:
         text = clean_text(name.full)
         if not has_letter(text):
             continue
-        names.append(prepare_name(text, name_schema(party.schema), stats, name.quality))
+        for form in name_forms(text):
+            names.append(prepare_name(form, name_schema(party.schema), stats, name.quality))
     return PreparedParty(party, tuple(names))
 
 

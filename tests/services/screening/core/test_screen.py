@@ -184,3 +184,14 @@ def test_organisation_screened_by_its_initials() -> None:
     index = CandidateIndex([listed, *others])
     result = screen_party(query("PLA", schema=Schema.ORGANIZATION), index, OPTIONS)
     assert hit_ids(result) == {"eu:pla"}
+
+
+def test_each_name_of_a_slashed_pair_is_screened_on_its_own() -> None:
+    listed = Party(
+        "eu:leonov", Schema.PERSON, (Name("Юрий Владимирович ЛЕОНОВ / Юрiй Володимирович ЛЕОНОВ"),)
+    )
+    index = CandidateIndex([listed, Party("x:1", Schema.PERSON, (Name("Ivan Petrov"),))])
+    assert len(index.parties[0].names) == 2
+    (hit,) = screen(index, "Yuriy Vladimirovich Leonov").hits
+    assert hit.entry.id == "eu:leonov"
+    assert hit.score >= 0.95  # the other language's three words are not counted as extra
