@@ -240,8 +240,10 @@ def _pair_acronym(
 ) -> None:
     """ "PLA" / "People's Liberation Army", "JC Juncker" / "Jean-Claude Juncker"."""
     for i, single in enumerate(singles):
-        found = _acronym_run(single, others, weights) if single is not None else None
-        if single is None or found is None:
+        if single is None or not 2 <= len(single.text) <= 5:
+            continue
+        found = _acronym_run(single, others, weights)
+        if found is None:
             continue
         start, size = found
         run = tuple(w for w in others[start : start + size] if w is not None)
