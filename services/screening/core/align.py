@@ -289,9 +289,13 @@ def alignment_score(
     # two different ones are a conflict (an AG is not a GmbH).
     conflict = (q_left + e_left) / 2 if q_left and e_left else 0.0
     conflict += min(_legal_left(query_left), _legal_left(entry_left))
+    # A query of one word (a brand, a surname alone) says nothing about the entry's other
+    # words: they are what the query left out, not evidence against it.
+    lone = len(pairs) == 1 and len(pairs[0].query) == 1 and not query_left
+    entry_extra = weights.entry_extra * (weights.lone_query_discount if lone else 1.0)
     cost = (
         weights.conflict * conflict
         + weights.query_extra * max(q_left - conflict, 0.0)
-        + weights.entry_extra * max(e_left - conflict, 0.0)
+        + entry_extra * max(e_left - conflict, 0.0)
     )
     return evidence * agreed / (paired + cost)

@@ -52,6 +52,7 @@ class NameWeights:
     # Organisations abbreviate to any initials ("PLA"); people's initials written together
     # ("JC Juncker") are consonants, and a short word with a vowel is a name ("Al", "Ed").
     acronym_vowels: bool = False
+    lone_query_discount: float = 0.5  # entry_extra scale when the query is a single word
 
 
 # People: a missing middle name or patronymic is ordinary. Organisations: an extra word is

@@ -118,3 +118,9 @@ def test_legal_form_with_one_word_off_still_folds(entry: str) -> None:
 def test_organisation_initials_pair_with_its_words() -> None:
     assert score("PLA", "People's Liberation Army", Schema.ORGANIZATION) >= 0.8
     assert score("PLA", "People's Liberation Front", Schema.ORGANIZATION) == 0.0
+
+
+def test_a_one_word_query_is_not_held_against_the_words_it_left_out() -> None:
+    assert score("Erdogan", "Recep Tayyip Erdogan") >= 0.8
+    # Two words that agree with a longer name still pay in full for what they leave out.
+    assert score("Banco Santander", "Banco Santander Chile", Schema.ORGANIZATION) < 0.8
