@@ -3,8 +3,10 @@
 Sections: errors (FMR/FNMR per threshold and the EER on pairs_reference.csv), latency
 (selfie-vs-document p50 in one process, wall and CPU time), throughput (matches/s with N
 worker processes), pad (passive heuristics APCER/BPCER), active (synthetic blinks and
-challenge-response sessions). Options: --runs N (default 3), --pairs N (default 20),
---workers 1,2, --seed N. Everything is generated or read from ../shared/data; nothing is
+challenge-response sessions), mrz (exact full-MRZ reads and time per image on the shared
+document images and on generated specimens, beside PassportEye). Options: --runs N (default 3),
+--pairs N (default 20), --workers 1,2, --seed N, --mrz-count N (generated documents, default
+200), --no-passporteye. Everything is generated or read from ../shared/data; nothing is
 downloaded.
 """
 
@@ -25,8 +27,10 @@ from bench.identity.liveness_bench import (
     print_blink_table,
     print_pad_table,
 )
+from bench.identity.mrz_bench import generated_cases, shared_cases
+from bench.identity.mrz_bench import run as run_mrz
 
-SECTIONS = ("errors", "latency", "throughput", "pad", "active")
+SECTIONS = ("errors", "latency", "throughput", "pad", "active", "mrz")
 
 
 def main(argv: list[str]) -> int:
@@ -46,6 +50,12 @@ def main(argv: list[str]) -> int:
     if "active" in chosen:
         print_blink_table(data / "faces")
         print_active_table(data / "faces", sessions_per_person=options.runs, seed=options.seed)
+    if "mrz" in chosen:
+        cases = [
+            *shared_cases(data / "documents"),
+            *generated_cases(data / "faces", options.mrz_count, options.seed),
+        ]
+        run_mrz(cases, options.runs, include_passporteye=not options.no_passporteye)
     return 0
 
 
@@ -56,4 +66,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pairs", type=int, default=20)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--mrz-count", type=int, default=200)
+    parser.add_argument("--no-passporteye", action="store_true")
     return parser.parse_args(argv)

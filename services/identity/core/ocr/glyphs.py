@@ -1,0 +1,74 @@
+"""The OCR-B glyph classifier: a one-hidden-layer perceptron over normalised cells, numpy only.
+
+37 classes (A-Z, 0-9, `<`). The weights live in `data/glyphs.npz`, written by
+`python -m services.identity.core.ocr.train` from renders of the vendored font; nothing is
+downloaded and nothing but numpy runs at inference. Probabilities (not only the best class) are
+returned because the check-digit correction needs the runners-up of uncertain positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from services.identity.core.ocr.render import ALPHABET
+from services.identity.core.ocr.segment import FloatArray
+
+MODEL_PATH: Final = Path(__file__).parent / "data" / "glyphs.npz"
+
+
+@dataclass(frozen=True, slots=True)
+class GlyphModel:
+    """Standardise, ReLU hidden layer, softmax over ALPHABET."""
+
+    mean: FloatArray
+    scale: FloatArray
+    w1: FloatArray
+    b1: FloatArray
+    w2: FloatArray
+    b2: FloatArray
+
+    def probabilities(self, cells: FloatArray) -> FloatArray:
+        """(n, len(ALPHABET)) class probabilities of `n` cells of CELL_SHAPE."""
+        x = (features(cells) - self.mean) * self.scale
+        hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
+        return softmax(hidden @ self.w2 + self.b2)
+
+    def save(self, path: Path) -> None:
+        arrays = {name: getattr(self, name).astype(np.float16) for name in _FIELDS}
+        np.savez_compressed(path, alphabet=np.array(ALPHABET), **arrays)
+
+
+_FIELDS: Final = ("mean", "scale", "w1", "b1", "w2", "b2")
+
+
+def features(cells: FloatArray) -> FloatArray:
+    """The cell's pixels, flattened: the cells are already aligned on the pitch grid and
+    scaled by the line's ink, which is the normalisation that matters for a fixed font."""
+    return cells.reshape(len(cells), -1).astype(np.float32)
+
+
+def softmax(logits: npt.NDArray[np.float32]) -> FloatArray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return np.asarray(exp / exp.sum(axis=1, keepdims=True), np.float32)
+
+
+def load_model(path: Path = MODEL_PATH) -> GlyphModel:
+    """Read a model written by `GlyphModel.save`; ValueError if trained on another alphabet."""
+    with np.load(path) as data:
+        if str(data["alphabet"]) != ALPHABET:
+            raise ValueError(f"{path} was trained for another alphabet")
+        arrays = {name: np.asarray(data[name], np.float32) for name in _FIELDS}
+    return GlyphModel(**arrays)
+
+
+@cache
+def default_model() -> GlyphModel:
+    """The shipped model, loaded once per process."""
+    return load_model()
