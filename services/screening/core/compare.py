@@ -17,6 +17,7 @@ missing middle name or patronymic) cost a little; words left over on both sides 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -143,7 +144,7 @@ def _spelling_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
     # Same sound only counts for words of about the same length ("Potanin" is not "Putin"),
     # and less for short skeletons ("Lisa" and "Luis" share "ls").
     same_sound = a.phonetic == b.phonetic and len(a.phonetic) > 1
-    if same_sound and abs(len(a.spelled) - len(b.spelled)) <= 1:
+    if same_sound and _same_rhythm(a.spelled, b.spelled):
         sound = _SOUND_BY_LENGTH.get(len(a.phonetic), 0.85)
         if sound > best[0]:
             best = (sound, Relation.PHONETIC)
@@ -152,6 +153,17 @@ def _spelling_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
         if skeleton > best[0]:
             best = (skeleton, Relation.SKELETON)
     return best if best[0] else None
+
+
+_VOWEL_RUNS = re.compile(r"[aeiou]+")
+
+
+def _same_rhythm(a: str, b: str) -> bool:
+    """About the same length and the same number of syllables: vowels vary between
+    transliterations, syllables do not ("Maroghashvili" is not "Margoshvili")."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    return len(_VOWEL_RUNS.findall(a)) == len(_VOWEL_RUNS.findall(b))
 
 
 def _skeleton_similarity(a: str, b: str) -> float:

@@ -63,6 +63,7 @@ def test_same_person_scores_high(query: str, entry: str) -> None:
         ("Vladimir Putin", "Vladimir Potanin"),
         ("Malik Ruslanovich Barakhoev", "Malik Ruslanovich Barkhanoev"),
         ("Ed Smith", "Eric Dan Smith"),  # a short given name, not initials
+        ("Murad Maroghashvili", "Murad Margoshvili"),  # same consonants, a syllable more
     ],
 )
 def test_different_people_score_low(query: str, entry: str) -> None:
