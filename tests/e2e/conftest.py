@@ -15,14 +15,16 @@ from tests.support import story
 def lists_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     catalog = story.write_catalog(tmp_path / "lists")
     monkeypatch.setenv("WARDEN_WATCHLISTS_CATALOG", str(catalog))
-    for name, value in story.SPECIMEN_ENV.items():  # the applicants' passports are specimens
-        monkeypatch.setenv(name, value)
     return catalog
 
 
 @pytest.fixture
-async def live(tmp_path: Path, postgres_url: str, lists_catalog: Path) -> AsyncIterator[Live]:
+async def live(
+    tmp_path: Path, postgres_url: str, lists_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Live]:
     """The whole suite in-process over an emptied PostgreSQL database, lists loaded."""
+    for name, value in story.SPECIMEN_ENV.items():
+        monkeypatch.setenv(name, value)
     async with live_suite(tmp_path, postgres_url) as suite:
         yield suite
 

@@ -96,8 +96,8 @@ async def test_submit_verification_retried_returns_the_same_operation(
 ) -> None:
     request = identity_pb2.SubmitVerificationRequest(
         request_id="retry-verification",
-        document=identity_pb2.ImageInput(data=images.document(story.CLEAN)),
-        selfie=identity_pb2.ImageInput(data=images.selfie(story.CLEAN)),
+        document=identity_pb2.ImageInput(data=images.document),
+        selfie=identity_pb2.ImageInput(data=images.holder),
         subject_id="applicant-retry",
     )
     async with live.server.channel() as ch:

@@ -2,23 +2,26 @@
 them. Shared by the production-topology test and the fault tests, which run the same story
 against separate processes or an in-process server.
 
-Documents: synthetic passport data pages (`services.identity.specimens`: issuer UTO, the ICAO
-specimen state, MRZ in OCR-B with valid check digits) carrying real faces from
-../shared/data/faces, and the ICAO specimen passport itself (../shared/data/documents, expired
-in 2012). Selfies are other photos of the same people, or for the specimen a stand-in made from
-its portrait. Identity refuses specimen issuers unless WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS
-is set (SPECIMEN_ENV), as the demo does for its own run.
+Images: each applicant's document is a synthetic specimen passport (services.identity.specimens,
+issuer UTO, valid until 2034) printed with the applicant's own data and a real face from
+../shared/data/faces; the selfie is another photo of the same person (or of someone else, for the
+mismatched applicant). Specimen issuers are accepted only because the suites under test set
+WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS (SPECIMEN_ENV). The ICAO specimen passport itself
+(expired in 2012) is kept for the tests that need a real scan (`holder_selfie`).
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import cv2
 import grpc
+import numpy as np
+from anyascii import anyascii
 from warden.cases.v1 import cases_pb2, cases_pb2_grpc
 from warden.common.v1 import operation_pb2, party_pb2
 from warden.graph.v1 import graph_pb2
@@ -28,122 +31,109 @@ from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 
 from services.graph.convert import transaction_to_proto
 from services.graph.synthetic import GeneratedSet, GeneratorConfig, generate, transactions_of
-from services.identity.core.images import decode_image, encode_jpeg
-from services.identity.demo import stand_in_selfie
+from services.identity.core.images import RgbImage, decode_image, encode_jpeg
 from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
 from tests.support.grpc import auth
 
-SPECIMEN_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
-SPECIMEN_PASSPORT = "documents/icao_style/passporteye_passport-td3.jpg"
-OBAMA, OBAMA_SELFIE = (
-    "faces/people/barack_obama/obama.jpg",
-    "faces/people/barack_obama/obama-480p.jpg",
-)
-BIDEN = "faces/people/joe_biden/biden.jpg"
-P03, P03_SELFIE = "faces/people/deepface_P03/img8.jpg", "faces/people/deepface_P03/img9.jpg"
-P05, P05_SELFIE = "faces/people/deepface_P05/img16.jpg", "faces/people/deepface_P05/img17.jpg"
-VALID_UNTIL = date(2034, 5, 31)
+SPECIMEN = "documents/icao_style/passporteye_passport-td3.jpg"
+# The specimen's portrait (top, right, bottom, left), as face_recognition locates it.
+SPECIMEN_FACE = (352, 369, 512, 208)
+HOLDER_PORTRAIT = "faces/people/barack_obama/obama.jpg"
+HOLDER_SELFIE = "faces/people/barack_obama/obama-480p.jpg"
+MISMATCHED_SELFIE = "faces/people/joe_biden/biden.jpg"
 BLOCKLIST = Path(__file__).resolve().parents[1] / "fixtures" / "watchlists" / "custom_blocklist.csv"
+VALID_UNTIL = date(2034, 5, 31)
+# The story's documents are ICAO specimens (issuer UTO), which a real deployment refuses.
+SPECIMEN_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
+
+
+def holder_selfie(document: bytes) -> bytes:
+    """The specimen's portrait with a margin of one face, enlarged to 640 px high (JPEG)."""
+    image = cv2.imdecode(np.frombuffer(document, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
+    top, right, bottom, left = SPECIMEN_FACE
+    height, width = bottom - top, right - left
+    crop = image[max(0, top - height) : bottom + height, max(0, left - width) : right + width]
+    scale = 640 / crop.shape[0]
+    enlarged = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    ok, encoded = cv2.imencode(".jpg", enlarged, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    return bytes(encoded.tobytes())
 
 
 @dataclass(frozen=True)
-class Person:
-    """An applicant: what the passport says (and they type), their portrait and their selfie."""
-
-    surname: str
-    given_names: str
-    born: date
-    document_number: str
-    portrait: str | None  # None: the ICAO specimen passport is the document
-    selfie: str | None  # None: a stand-in made from the document's portrait
-    typed: tuple[str, str] | None = None  # (given, family) as typed, if not the MRZ's spelling
-    nationality: str = "SE"
-    sex: str = "M"
-    declared_pep: bool = False
-
-    def applicant(self) -> pb.Applicant:
-        given, family = self.typed or (self.given_names.title(), self.surname.title())
-        return pb.Applicant(
-            given_names=given,
-            family_name=family,
-            birth_date=party_pb2.PartialDate(
-                year=self.born.year, month=self.born.month, day=self.born.day
-            ),
-            nationality=self.nationality,
-            residence_country="SE",
-            document=pb.IdentityDocument(
-                kind=pb.DOCUMENT_KIND_PASSPORT, number=self.document_number, issuing_country="SE"
-            ),
-            occupation="employee",
-            declared_pep=self.declared_pep,
-        )
-
-
-CLEAN = Person("OBAMA", "BARACK HUSSEIN", date(1961, 8, 4), "UT1961084", OBAMA, OBAMA_SELFIE)
-# Names from tests/fixtures/watchlists/custom_blocklist.csv (all invented).
-SANCTIONED = Person(
-    "PETROV", "IVAN SERGEYEVICH", date(1971, 3, 5), "UT7103055", P03, P03_SELFIE, nationality="RU"
-)
-PEP = Person(
-    "FERNANDEZ RUIZ",
-    "MARIA JOSE",
-    date(1968, 4, 2),
-    "UT6804021",
-    P05,
-    P05_SELFIE,
-    typed=("María José", "Fernández Ruiz"),
-    nationality="ES",
-    sex="F",
-)
-MISMATCHED = replace(CLEAN, document_number="UT1961085", selfie=BIDEN)
-EXPIRED = Person("ERIKSSON", "ANNA MARIA", date(1974, 8, 12), "L898902C3", None, None, sex="F")
-
-
-@dataclass
 class Images:
-    """Documents and selfies for the applicants, rendered once per test session."""
-
-    root: Path
-    _documents: dict[Person, bytes] = field(default_factory=dict)
+    portrait: RgbImage  # the face printed on every applicant's passport
+    holder: bytes  # another photo of the same person: the selfie
+    stranger: bytes  # someone else's face
 
     @classmethod
     def load(cls, shared_data: Path) -> Images:
-        return cls(shared_data)
+        portrait = decode_image((shared_data / HOLDER_PORTRAIT).read_bytes()).pixels
+        holder = (shared_data / HOLDER_SELFIE).read_bytes()
+        return cls(portrait, holder, (shared_data / MISMATCHED_SELFIE).read_bytes())
 
-    def document(self, person: Person) -> bytes:
-        if person not in self._documents:
-            self._documents[person] = self._render(person)
-        return self._documents[person]
+    @property
+    def document(self) -> bytes:
+        """The clean applicant's passport."""
+        return self.document_for(CLEAN)
 
-    def selfie(self, person: Person) -> bytes:
-        if person.selfie is None:
-            return stand_in_selfie(self.document(person))
-        return (self.root / person.selfie).read_bytes()
-
-    def _render(self, person: Person) -> bytes:
-        if person.portrait is None:
-            return (self.root / SPECIMEN_PASSPORT).read_bytes()
+    def document_for(self, person: pb.Applicant) -> bytes:
+        """A valid passport printed with what this applicant typed (JPEG)."""
+        born = person.birth_date
         fields = HolderFields(
-            surname=person.surname,
-            given_names=person.given_names,
-            document_number=person.document_number,
-            birth_date=person.born,
+            surname=anyascii(person.family_name).upper(),
+            given_names=anyascii(person.given_names).upper(),
+            document_number=person.document.number,
+            birth_date=date(born.year, born.month, born.day),
             expiry_date=VALID_UNTIL,
-            sex=person.sex,
         )
-        portrait = decode_image((self.root / person.portrait).read_bytes()).pixels
-        specimen = render_specimen(fields, portrait, SpecimenOptions(seed=7))
-        return encode_jpeg(specimen.pixels, quality=92)
+        return _rendered(fields, self.portrait)
+
+
+_DOCUMENTS: dict[HolderFields, bytes] = {}
+
+
+def _rendered(fields: HolderFields, portrait: RgbImage) -> bytes:
+    if fields not in _DOCUMENTS:
+        specimen = render_specimen(fields, portrait, SpecimenOptions())
+        _DOCUMENTS[fields] = encode_jpeg(specimen.pixels, quality=92)
+    return _DOCUMENTS[fields]
+
+
+def applicant(
+    given: str, family: str, born: tuple[int, int, int], nationality: str, *, pep: bool = False
+) -> pb.Applicant:
+    year, month, day = born
+    return pb.Applicant(
+        given_names=given,
+        family_name=family,
+        birth_date=party_pb2.PartialDate(year=year, month=month, day=day),
+        nationality=nationality,
+        residence_country="SE",
+        document=pb.IdentityDocument(
+            kind=pb.DOCUMENT_KIND_PASSPORT, number="L898902C3", issuing_country="SE"
+        ),
+        occupation="employee",
+        declared_pep=pep,
+    )
+
+
+# Names from tests/fixtures/watchlists/custom_blocklist.csv (all invented).
+CLEAN = applicant("Anna Maria", "Eriksson", (1974, 8, 12), "SE")
+SANCTIONED = applicant("Ivan Sergeyevich", "Petrov", (1971, 3, 5), "RU")
+PEP = applicant("María José", "Fernández Ruiz", (1968, 4, 2), "ES")
+MISMATCHED = applicant("Anna Maria", "Nilsson", (1974, 8, 12), "SE")
 
 
 def evaluate_request(
-    request_id: str, person: Person, images: Images, *, selfie: bytes | None = None
+    request_id: str, person: pb.Applicant, images: Images, *, selfie: bytes | None = None
 ) -> pb.EvaluateRequest:
     return pb.EvaluateRequest(
         request_id=request_id,
-        applicant=person.applicant(),
-        document_images=[images.document(person)],
-        selfie=images.selfie(person) if selfie is None else selfie,
+        applicant=person,
+        document_images=[images.document_for(person)],
+        selfie=images.holder if selfie is None else selfie,
         product="current_account",
         channel="online",
     )
