@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from services.identity.core.mrz import FILLER, CheckSpec, FieldKind, Layout, MrzFormat, check_digit
+from services.identity.core.ocr.names import decode_names
 from services.identity.core.ocr.render import ALPHABET
 from services.identity.core.ocr.segment import FloatArray
 
@@ -39,6 +41,19 @@ _ALLOWED: Final = {
     FieldKind.NUMERIC: _DIGITS | {FILLER},
     FieldKind.ALPHA: _LETTERS | {FILLER},
     FieldKind.ALNUM: _DIGITS | _LETTERS | {FILLER},
+}
+# Where only letters may stand, a digit read there lends its probability to its look-alike
+# letter, and the other way round where only digits may.
+_LETTER_FOR_DIGIT: Final = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
+_DIGIT_FOR_LETTER: Final = {
+    "O": "0",
+    "Q": "0",
+    "D": "0",
+    "I": "1",
+    "Z": "2",
+    "S": "5",
+    "G": "6",
+    "B": "8",
 }
 
 # The first character of the document code is fixed per format (ICAO 9303-4 §4.2.2: P for
@@ -74,6 +89,10 @@ def decode(probabilities: Sequence[FloatArray], layout: Layout) -> Decoded:
     """The best reading of `layout` given one (length, 37) probability array per line."""
     masked = [_mask(line, index, layout) for index, line in enumerate(probabilities)]
     chars = [[ALPHABET[int(i)] for i in line.argmax(axis=1)] for line in masked]
+    names = layout.field("names").span
+    chars[names.line][names.start : names.end] = decode_names(
+        masked[names.line][names.start : names.end]
+    )
     for spec in layout.checks:
         if not _valid(spec, chars):
             _repair(spec, chars, masked, layout)
@@ -96,8 +115,25 @@ def _mask(line: FloatArray, index: int, layout: Layout) -> FloatArray:
     # fields (dates, check digits) a filler is legal but rare, so it has to be clearly read.
     numeric = np.array([kind is FieldKind.NUMERIC for kind in kinds])
     allowed[numeric, ALPHABET.index(FILLER)] = _FILLER_IN_NUMERIC
+    line = _lend_lookalikes(line, numeric, np.array([kind is FieldKind.ALPHA for kind in kinds]))
     masked = line * allowed + 1e-9
     return np.asarray(masked / masked.sum(axis=1, keepdims=True), np.float32)
+
+
+def _lend_lookalikes(
+    line: FloatArray, numeric: npt.NDArray[np.bool_], alpha: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """Where only digits may stand, a letter read there most likely is its look-alike digit
+    (fonts in the wild draw O/0, I/1, S/5, B/8 closer than OCR-B does): its probability goes to
+    that digit before the mask removes it, and the check digits have the last word. Where only
+    letters may stand, and no check digit will, a digit lends just a hundredth: enough to pick
+    O over Q for a round 0, not to override a D the classifier itself gave a few percent."""
+    lent = line.copy()
+    for digit, letter in _LETTER_FOR_DIGIT.items():
+        lent[alpha, ALPHABET.index(letter)] += 0.01 * line[alpha, ALPHABET.index(digit)]
+    for letter, digit in _DIGIT_FOR_LETTER.items():
+        lent[numeric, ALPHABET.index(digit)] += line[numeric, ALPHABET.index(letter)]
+    return lent
 
 
 def _valid(spec: CheckSpec, chars: list[list[str]]) -> bool:
