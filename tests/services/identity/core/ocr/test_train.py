@@ -38,8 +38,10 @@ def test_retraining_from_the_font_gives_the_same_accuracy(
 
 def test_a_model_for_another_alphabet_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.npz"
-    arrays = {name: np.zeros(1, np.float16) for name in ("mean", "scale", "w1", "b1", "w2", "b2")}
-    np.savez(path, alphabet=np.array("ABC"), **arrays)
+    zero = np.zeros(1, np.float16)
+    np.savez(
+        path, alphabet=np.array("ABC"), mean=zero, scale=zero, w1=zero, b1=zero, w2=zero, b2=zero
+    )
 
     with pytest.raises(ValueError, match="another alphabet"):
         load_model(path)
