@@ -1,14 +1,16 @@
 """Check-digit-guided decoding: from per-cell class probabilities to the most likely valid MRZ.
 
-Three pieces of knowledge the glyph classifier does not have:
+What the glyph classifier does not know:
 1. The layout says what each position may hold: a date holds digits, a name letters (ICAO
    9303-3 §4.4), a passport's first character is P; forcing the class removes O/0, I/1, B/8,
    S/5, Z/2 confusions outright.
-2. Check digits (7-3-1 weights, mod 10) cover most fields: when one fails, the cheapest change
+2. Issuing state and nationality must be country codes (ICAO 9303-3 §5): an unknown code is
+   replaced by the most probable known one among the cells' runners-up.
+3. Check digits (7-3-1 weights, mod 10) cover most fields: when one fails, the cheapest change
    (in log-probability) among the covered positions' runners-up that makes it valid is taken,
    trying single changes, then pairs. A change must stay cheap (`MAX_COST`), else the misread
    is left visible for the document checks to report.
-3. The composite check covers fields that have their own check digits; positions of a field
+4. The composite check covers fields that have their own check digits; positions of a field
    whose own check already holds are not touched when repairing the composite.
 """
 
@@ -23,7 +25,16 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from services.identity.core.mrz import FILLER, CheckSpec, FieldKind, Layout, MrzFormat, check_digit
+from services.identity.core.mrz import (
+    FILLER,
+    CheckSpec,
+    FieldKind,
+    Layout,
+    MrzFormat,
+    Span,
+    check_digit,
+    is_known_code,
+)
 from services.identity.core.ocr.names import decode_names
 from services.identity.core.ocr.render import ALPHABET
 from services.identity.core.ocr.segment import FloatArray
@@ -66,6 +77,8 @@ _DOCUMENT_CODES: Final = {
     MrzFormat.MRV_B: "V",
 }
 
+_COUNTRY_FIELDS: Final = ("issuing_state", "nationality")
+
 Position = tuple[int, int]
 
 
@@ -93,6 +106,8 @@ def decode(probabilities: Sequence[FloatArray], layout: Layout) -> Decoded:
     chars[names.line][names.start : names.end] = decode_names(
         masked[names.line][names.start : names.end]
     )
+    for name in _COUNTRY_FIELDS:
+        _repair_country(layout.field(name).span, chars, masked)
     for spec in layout.checks:
         if not _valid(spec, chars):
             _repair(spec, chars, masked, layout)
@@ -134,6 +149,27 @@ def _lend_lookalikes(
     for letter, digit in _DIGIT_FOR_LETTER.items():
         lent[numeric, ALPHABET.index(digit)] += line[numeric, ALPHABET.index(letter)]
     return lent
+
+
+def _repair_country(span: Span, chars: list[list[str]], probs: list[FloatArray]) -> None:
+    """An issuing state or nationality that is no country code becomes the most probable code
+    that is one, among the runners-up of its three cells (no check digit covers these)."""
+    row = chars[span.line]
+    if is_known_code("".join(row[span.start : span.end])):
+        return
+    cells = probs[span.line][span.start : span.end]
+    options = [np.argsort(cell)[::-1][:_ALTERNATIVES] for cell in cells]
+    best, best_cost = None, MAX_COST
+    for combination in itertools.product(*options):
+        code = "".join(ALPHABET[int(i)] for i in combination)
+        cost = -sum(
+            math.log(float(cell[i]) / float(cell.max()))
+            for cell, i in zip(cells, combination, strict=True)
+        )
+        if cost < best_cost and is_known_code(code):
+            best, best_cost = code, cost
+    if best is not None:
+        row[span.start : span.end] = list(best)
 
 
 def _valid(spec: CheckSpec, chars: list[list[str]]) -> bool:
