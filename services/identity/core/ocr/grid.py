@@ -137,8 +137,9 @@ def _baseline(found: list[Component]) -> tuple[float, float, float]:
     return float(np.median(ys)), 0.0, cap
 
 
-def cut_cells(ink_strip: GrayImage, grid: Grid, n: int) -> FloatArray:
-    """`n` cells resampled to CELL_SHAPE, ink scaled to [0, 1] by the line's strongest ink."""
+def cut_cells(ink_strip: GrayImage, grid: Grid, n: int, shift: float = 0.0) -> FloatArray:
+    """`n` cells resampled to CELL_SHAPE, ink scaled to [0, 1] by the line's strongest ink;
+    `shift` moves every cell sideways by that fraction of the pitch."""
     rows, cols = CELL_SHAPE
     height = _CELL_HEIGHT_PITCHES * grid.p
     cells = np.empty((n, rows, cols), np.float32)
@@ -146,6 +147,7 @@ def cut_cells(ink_strip: GrayImage, grid: Grid, n: int) -> FloatArray:
     for k in range(n):
         x, y = grid.centre(k)
         width = grid.pitch_at(k)
+        x += shift * width
         patch = cv2.getRectSubPix(source, (max(2, round(width)), max(2, round(height))), (x, y))
         cells[k] = cv2.resize(patch, (cols, rows), interpolation=cv2.INTER_AREA)
     strongest = float(np.percentile(cells, 99))
@@ -153,16 +155,20 @@ def cut_cells(ink_strip: GrayImage, grid: Grid, n: int) -> FloatArray:
 
 
 def cut_lines(
-    band: PreparedBand, rows: Sequence[tuple[int, int]], length: int
+    band: PreparedBand,
+    rows: Sequence[tuple[int, int]],
+    length: int,
+    shifts: Sequence[float] = (0.0,),
 ) -> list[FloatArray] | None:
-    """Cells of each of `rows` read as lines of `length` characters; None if one does not fit."""
+    """Cells of each of `rows` read as lines of `length` characters, cut once per shift
+    (shape: shifts x length x CELL_SHAPE); None if a line does not fit the pitch."""
     lines = []
     for row in rows:
         ink, binary = band.strip(row)
         grid = fit_grid(binary, length)
         if grid is None or grid.residual > _MAX_RESIDUAL:
             return None
-        lines.append(cut_cells(ink, grid, length))
+        lines.append(np.stack([cut_cells(ink, grid, length, shift) for shift in shifts]))
     return lines
 
 
