@@ -137,9 +137,8 @@ def _baseline(found: list[Component]) -> tuple[float, float, float]:
     return float(np.median(ys)), 0.0, cap
 
 
-def cut_cells(ink_strip: GrayImage, grid: Grid, n: int, shift: float = 0.0) -> FloatArray:
-    """`n` cells resampled to CELL_SHAPE, ink scaled to [0, 1] by the line's strongest ink;
-    `shift` moves every cell sideways by that fraction of the pitch."""
+def cut_cells(ink_strip: GrayImage, grid: Grid, n: int) -> FloatArray:
+    """`n` cells resampled to CELL_SHAPE, ink scaled to [0, 1] by the line's strongest ink."""
     rows, cols = CELL_SHAPE
     height = _CELL_HEIGHT_PITCHES * grid.p
     cells = np.empty((n, rows, cols), np.float32)
@@ -147,7 +146,6 @@ def cut_cells(ink_strip: GrayImage, grid: Grid, n: int, shift: float = 0.0) -> F
     for k in range(n):
         x, y = grid.centre(k)
         width = grid.pitch_at(k)
-        x += shift * width
         patch = cv2.getRectSubPix(source, (max(2, round(width)), max(2, round(height))), (x, y))
         cells[k] = cv2.resize(patch, (cols, rows), interpolation=cv2.INTER_AREA)
     strongest = float(np.percentile(cells, 99))
@@ -155,20 +153,17 @@ def cut_cells(ink_strip: GrayImage, grid: Grid, n: int, shift: float = 0.0) -> F
 
 
 def cut_lines(
-    band: PreparedBand,
-    rows: Sequence[tuple[int, int]],
-    length: int,
-    shifts: Sequence[float] = (0.0,),
+    band: PreparedBand, rows: Sequence[tuple[int, int]], length: int
 ) -> list[FloatArray] | None:
-    """Cells of each of `rows` read as lines of `length` characters, cut once per shift
-    (shape: shifts x length x CELL_SHAPE); None if a line does not fit the pitch."""
+    """Cells of each of `rows` read as lines of `length` characters; None if a line does not
+    fit the pitch."""
     lines = []
     for row in rows:
         ink, binary = band.strip(row)
         grid = fit_grid(binary, length)
         if grid is None or grid.residual > _MAX_RESIDUAL:
             return None
-        lines.append(np.stack([cut_cells(ink, grid, length, shift) for shift in shifts]))
+        lines.append(cut_cells(ink, grid, length))
     return lines
 
 

@@ -145,7 +145,7 @@ def _read_shape(
     mark = clock.add("segment", mark)
     if lines is None:
         return None
-    probabilities = glyphs.probabilities(np.concatenate([line[0] for line in lines]))
+    probabilities = glyphs.probabilities(np.concatenate(lines))
     mark = clock.add("classify", mark)
     per_line = [probabilities[i * length : (i + 1) * length] for i in range(line_count)]
     # Passport or visa (same shape): decode as both; the document code is pinned per format,

@@ -89,7 +89,7 @@ def _one_block(rng: Rng) -> tuple[FloatArray, list[int]] | None:
     lines = cut_lines(band, band.rows, length)
     if lines is None:
         return None
-    return np.concatenate([line[0] for line in lines]), [ALPHABET.index(c) for c in "".join(texts)]
+    return np.concatenate(lines), [ALPHABET.index(c) for c in "".join(texts)]
 
 
 def train(plan: TrainingPlan) -> tuple[GlyphModel, float]:

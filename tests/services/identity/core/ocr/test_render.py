@@ -30,5 +30,5 @@ def test_a_clean_render_is_cut_into_one_cell_per_character() -> None:
     assert len(band.rows) == 2
     lines = cut_lines(band, band.rows, 44)
     assert lines is not None
-    assert [cells.shape for cells in lines] == [(1, 44, *CELL_SHAPE)] * 2
+    assert [cells.shape for cells in lines] == [(44, *CELL_SHAPE)] * 2
     assert cut_lines(band, band.rows, 36) is None  # the wrong length does not fit the pitch
