@@ -75,13 +75,9 @@ def _unless_unsure(code: str, confidence: float, policy: DataPolicy) -> str:
 
 
 def fields_check(mrz: MrzDocument, confidence: float, policy: DataPolicy) -> Check:
-    """Fields well formed: dates, sex, a primary identifier, a known nationality (an unsure
-    read is MRZ_UNREADABLE, as for the check digits)."""
-    problems = list(mrz.problems)
-    if country_name(mrz.nationality) is None:
-        problems.append(
-            (R.MRZ_COUNTRY_UNKNOWN, f"nationality {mrz.nationality!r} is no country code")
-        )
+    """Fields well formed: document code, dates, sex, a primary identifier, known country
+    codes (an unsure read is MRZ_UNREADABLE, as for the check digits)."""
+    problems = mrz.problems
     if not problems:
         return _pass("mrz_fields", "dates, sex, name and nationality well formed")
     code = _unless_unsure(problems[0][0], confidence, policy)
