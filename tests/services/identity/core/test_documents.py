@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pytest
 
 from bench.identity.document_images import (
@@ -28,6 +29,7 @@ from services.identity.core.documents import (
     DocumentReport,
     analyse_document,
 )
+from services.identity.core.document_quality import measure_band
 from services.identity.core.face_model import DlibFaceModel
 from services.identity.core.faces import DOCUMENT_POLICY, FaceAnalysis, analyse_face
 from services.identity.core.images import RgbImage
@@ -355,3 +357,11 @@ def test_a_wrong_check_digit_on_an_unsure_read_asks_for_a_retry(
         status(analyse(SyntheticDocument(passport.pixels, bad_sex)), "mrz_fields")[1]
         == "MRZ_UNREADABLE"
     )
+
+
+def test_mrz_cut_at_the_side_is_cropped(passport: SyntheticDocument) -> None:
+    x, _, width, _ = measure_band(passport.pixels, passport.reading.band).text_box
+    assert status(analyse(passport), "document_cropping")[0] is CheckStatus.PASS
+    keep = x + width + 10  # less than one character of margin on the right
+    cut = SyntheticDocument(np.ascontiguousarray(passport.pixels[:, :keep]), passport.reading)
+    assert status(analyse(cut), "document_cropping") == (CheckStatus.FAIL, "DOCUMENT_CROPPED")
