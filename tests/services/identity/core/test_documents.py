@@ -23,13 +23,13 @@ from bench.identity.document_images import (
     with_blur,
     with_glare,
 )
+from services.identity.core.document_quality import measure_band
 from services.identity.core.documents import (
     ApplicantData,
     DocumentPolicy,
     DocumentReport,
     analyse_document,
 )
-from services.identity.core.document_quality import measure_band
 from services.identity.core.face_model import DlibFaceModel
 from services.identity.core.faces import DOCUMENT_POLICY, FaceAnalysis, analyse_face
 from services.identity.core.images import RgbImage
