@@ -143,10 +143,9 @@ def minimum_age_check(
         return _fail("minimum_age", R.UNDERAGE, f"younger than {minimum}")
     if old_enough == {True}:
         return _pass("minimum_age", f"at least {minimum} years old")
-    years = " or ".join(str(d.year) for d in readings)
-    return _unknown(
-        "minimum_age", R.BIRTH_CENTURY_AMBIGUOUS, f"born {years}: check the printed date"
-    )
+    # No years in the sentence: check details are stored in clear, birth dates are personal.
+    detail = f"the birth year fits {len(readings)} centuries: check the printed date of birth"
+    return _unknown("minimum_age", R.BIRTH_CENTURY_AMBIGUOUS, detail)
 
 
 def applicant_checks(

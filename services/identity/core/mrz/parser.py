@@ -189,7 +189,8 @@ def _with_problems(doc: MrzDocument, raw_sex: str) -> MrzDocument:
     if doc.sex is None:
         problems.append(("MRZ_SEX_INVALID", f"sex {raw_sex!r} is not M, F, X or <"))
     if doc.birth.value is None and not _unknown_date(doc.birth_date_raw):
-        problems.append(("MRZ_DATE_INVALID", f"birth date {doc.birth_date_raw!r} is no past date"))
+        # The value stays out of the sentence: it is personal data, and sentences are stored.
+        problems.append(("MRZ_DATE_INVALID", "the birth date is no past calendar date"))
     if doc.expiry_date is None:
         problems.append(("MRZ_DATE_INVALID", f"expiry date {doc.expiry_date_raw!r} is no date"))
     if not doc.surname:

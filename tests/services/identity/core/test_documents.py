@@ -365,3 +365,12 @@ def test_mrz_cut_at_the_side_is_cropped(passport: SyntheticDocument) -> None:
     keep = x + width + 10  # less than one character of margin on the right
     cut = SyntheticDocument(np.ascontiguousarray(passport.pixels[:, :keep]), passport.reading)
     assert status(analyse(cut), "document_cropping") == (CheckStatus.FAIL, "DOCUMENT_CROPPED")
+
+
+def test_check_sentences_carry_no_personal_data() -> None:
+    doc = draw_document(CZE)
+    typed = ApplicantData("Vzor", "Specimen", date(1911, 1, 2), "99003854")
+    report = analyse(doc, typed, today=date(2011, 6, 1))
+    sentences = " ".join(c.detail for c in report.checks)
+    for personal in ("SPECIMEN", "VZOR", "1911", "2011", "110101", "99003853", "99003854"):
+        assert personal not in sentences.upper()
