@@ -36,8 +36,8 @@ class GlyphModel:
     def probabilities(self, cells: FloatArray) -> FloatArray:
         """(n, len(ALPHABET)) class probabilities of `n` cells of CELL_SHAPE."""
         x = (features(cells) - self.mean) * self.scale
-        hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
-        return softmax(hidden @ self.w2 + self.b2)
+        hidden = np.maximum(_product(x, self.w1) + self.b1, 0.0)
+        return softmax(_product(hidden, self.w2) + self.b2)
 
     def save(self, path: Path) -> None:
         arrays = {name: getattr(self, name).astype(np.float16) for name in _FIELDS}
@@ -45,6 +45,13 @@ class GlyphModel:
 
 
 _FIELDS: Final = ("mean", "scale", "w1", "b1", "w2", "b2")
+
+
+def _product(a: FloatArray, b: FloatArray) -> FloatArray:
+    """a @ b without BLAS: these products are tiny (~100 x 480 x 256), and a multi-threaded
+    BLAS call on a busy machine (Celery workers beside each other) stalls for tens of ms
+    waiting for its threads, where numpy's own single-threaded loop takes about one."""
+    return np.asarray(np.einsum("ij,jk->ik", a, b, optimize=False), np.float32)
 
 
 def features(cells: FloatArray) -> FloatArray:

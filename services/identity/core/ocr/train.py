@@ -30,7 +30,12 @@ from services.identity.core.ocr.synth import Distortion, Rng, distort, paper, pr
 Labels = npt.NDArray[np.int64]
 _SHAPES = ((3, 30), (2, 36), (2, 44))
 _CAPTURE = Distortion(
-    rotation_deg=1.5, perspective=0.01, blur_sigma=1.3, noise_sigma=10.0, jpeg_quality_min=30
+    rotation_deg=1.5,
+    perspective=0.01,
+    blur_sigma=1.3,
+    noise_sigma=10.0,
+    jpeg_quality_min=30,
+    shear=0.15,
 )
 
 
@@ -67,6 +72,7 @@ def _one_block(rng: Rng) -> tuple[FloatArray, list[int]] | None:
         pitch_ratio=float(rng.uniform(0.92, 1.4)),
         weight=int(rng.integers(-3, 9)),
         stretch=float(rng.uniform(0.85, 1.15)),
+        plain_i=bool(rng.random() < 0.3),
     )
     ink = render_block(texts, style, spacing=float(rng.uniform(1.6, 2.4)))
     margin = int(style.cap_height * 1.5)
