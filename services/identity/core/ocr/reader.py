@@ -42,8 +42,10 @@ MIN_CONFIDENCE: Final = 0.75
 
 @dataclass(frozen=True, slots=True)
 class MrzReading:
-    """What was read: the MRZ lines, a confidence in [0, 1], the band's (x, y, w, h) in image
-    pixels and the time each stage took."""
+    """What was read: the MRZ lines, the mean probability of the characters chosen (how sure
+    the OCR is of what it printed, whatever the check digits say: a confidently read failing
+    check digit is a finding, a doubtful one a misread), the check digits that hold, the band's
+    (x, y, w, h) in image pixels and the time each stage took."""
 
     lines: tuple[str, ...]
     confidence: float
@@ -161,9 +163,7 @@ def _reading(candidate: _Candidate, clock: _Clock) -> MrzReading:
     decoded = candidate.decoded
     return MrzReading(
         lines=decoded.lines,
-        confidence=round(
-            decoded.confidence * decoded.checks_passed / max(decoded.checks_total, 1), 4
-        ),
+        confidence=round(decoded.confidence, 4),
         band=candidate.band.box(),
         timings_ms=clock.timings(),
         checks_passed=decoded.checks_passed,
