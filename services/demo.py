@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import signal
 import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,7 +118,33 @@ def _summary(ctx: DemoContext, elapsed: float) -> None:
     ctx.console.print(table)
 
 
+# The demo's documents are ICAO specimens (issuing state UTO), which a real deployment refuses
+# (identity's accept_specimen_documents defaults to false); area settings come from the
+# environment, so the demo opts in there, for this process only.
+DEMO_AREA_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
+
+
 async def run_demo(base: WardenSettings, *, keep_serving: bool = False) -> int:
+    with _environment(DEMO_AREA_ENV):
+        return await _run_demo(base, keep_serving=keep_serving)
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set these variables for the duration, then put back what was there."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+async def _run_demo(base: WardenSettings, *, keep_serving: bool) -> int:
     started = time.perf_counter()
     settings = demo_settings(base)
     init_process(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,4 +24,7 @@ async def test_demo_runs_end_to_end_without_servers(
     output = capsys.readouterr().out
     assert exit_code == 0, output
     assert "5/5 probes" in output
+    assert "7/7 as policy says" in output  # clean APPROVED, expired/mismatch REJECTED, ...
+    # The demo's opt-in to specimen documents must not outlive it (same process as other tests).
+    assert "WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS" not in os.environ
     assert "FAILED" not in output

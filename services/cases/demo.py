@@ -48,7 +48,8 @@ class Officers:
         return (*self.ctx.metadata, ("x-warden-on-behalf-of", officer))
 
 
-def _create_officers(ctx: DemoContext) -> None:
+def create_officers(ctx: DemoContext) -> None:
+    """The demo officers of every role (idempotent: other demo steps may need them first)."""
     deps = case_deps(ctx.container)
     for officer_id, name, role in OFFICERS:
         try:
@@ -271,7 +272,7 @@ _PRODUCER_OF = {
 
 
 async def run(ctx: DemoContext) -> None:
-    _create_officers(ctx)
+    create_officers(ctx)
     o = Officers(ctx, cases_pb2_grpc.CaseServiceStub(ctx.channel))
     producers = {a.name for a in AREAS if a.name in _PRODUCER_OF.values()}
     existing = await _wait_for_cases(o, 1) if producers else 0

@@ -26,6 +26,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from services.common.errors import TransientError
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -123,19 +125,38 @@ class Database:
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A transaction: committed when the block ends, rolled back if it raises."""
-        with self.engine.begin() as connection:
+        with _transient_when_unavailable(), self.engine.begin() as connection:
             yield connection
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction: a consistent snapshot, rolled back at the end."""
-        connection = self.engine.connect().execution_options(**{_READONLY: True})
-        with connection, connection.begin() as transaction:
-            yield connection
-            transaction.rollback()
+        with _transient_when_unavailable():
+            connection = self.engine.connect().execution_options(**{_READONLY: True})
+            with connection, connection.begin() as transaction:
+                yield connection
+                transaction.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _transient_when_unavailable() -> Iterator[None]:
+    """A lost connection (server restart, failover, pg_terminate_backend), a pool that has no
+    connection to give, a serialisation failure or a locked SQLite file says nothing about the
+    request: the same request may succeed a moment later. Raised as `TransientError`, gRPC
+    answers UNAVAILABLE (clients retry) and tasks retry, instead of an opaque INTERNAL. The
+    pool meanwhile drops the dead connection (`pool_pre_ping` checks the others on checkout).
+    """
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.TimeoutError) as error:
+        raise TransientError("the database is unavailable; retry the request") from error
+    except sa.exc.DBAPIError as error:
+        if error.connection_invalidated:
+            raise TransientError("the database connection was lost; retry the request") from error
+        raise
 
 
 def row_to_dict(row: sa.Row[Any]) -> dict[str, Any]:

@@ -211,16 +211,19 @@ def coordinate_sweep(
     )
     keys = [p["key"] for p in record.partitions]
     patience = max(int(deps.settings.sweep_redispatch_s / deps.settings.sweep_poll_s), 1)
-    last_done, idle = -1, 0
+    last_done, idle = -1, patience  # nothing sent yet: send at once
     while True:
         finished = deps.store.finished_partitions(record.id)
         if len(finished) >= len(keys):
             return merge_sweep(record.id, deps)
-        if len(finished) == last_done and idle < patience:
-            idle += 1
-        else:
+        if len(finished) != last_done and last_done >= 0:
+            idle = 0  # progress: the messages are being worked, none to resend
+        elif idle >= patience:
             dispatch(record.id, [k for k in keys if k not in finished])
-            last_done, idle = len(finished), 0
+            idle = 0
+        else:
+            idle += 1
+        last_done = len(finished)
         wait(len(finished), len(keys))
 
 

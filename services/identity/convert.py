@@ -10,6 +10,7 @@ from warden.identity.v1 import identity_pb2
 
 from services.common.errors import InvalidArgument
 from services.identity.core.liveness.challenge import Action, Challenge
+from services.identity.core.mrz import MrzDocument
 from services.identity.core.verdict import Check, CheckStatus, Decision
 from services.identity.execution import IdentityOutcome
 from services.identity.handlers import CheckCommand, CheckKind, FrameRef, ImageRef
@@ -131,6 +132,8 @@ def outcome_to_proto(outcome: IdentityOutcome) -> identity_pb2.IdentityResult:
         ],
         timings_ms=dict(outcome.timings_ms),
     )
+    if outcome.document is not None:
+        result.document.CopyFrom(document_to_proto(outcome.document))
     if outcome.comparison is not None:
         result.face_match.CopyFrom(
             identity_pb2.FaceMatch(
@@ -140,6 +143,25 @@ def outcome_to_proto(outcome: IdentityOutcome) -> identity_pb2.IdentityResult:
             )
         )
     return result
+
+
+def document_to_proto(mrz: MrzDocument) -> identity_pb2.DocumentData:
+    """The MRZ without its personal data (see DocumentData in identity.proto)."""
+    return identity_pb2.DocumentData(
+        format=mrz.format.value,
+        document_code=mrz.document_code,
+        issuing_state=mrz.issuing_state,
+        nationality=mrz.nationality,
+        sex=mrz.sex.value if mrz.sex is not None else "",
+        expiry_date=mrz.expiry_date.isoformat() if mrz.expiry_date else "",
+        names_truncated=mrz.names_truncated,
+        birth_century_ambiguous=mrz.birth.ambiguous,
+        check_digits=[
+            identity_pb2.MrzCheckDigit(field=c.field, expected=c.expected, found=c.found, ok=c.ok)
+            for c in mrz.checks
+        ],
+        valid=mrz.valid,
+    )
 
 
 def check_to_proto(check: Check) -> identity_pb2.CheckResult:

@@ -1,8 +1,11 @@
-"""Demo step: verify a specimen passport with a matching and a non-matching selfie.
+"""Demo step: verify passports with a matching and a non-matching selfie, breakdowns printed.
 
-No photo of the specimen's holder exists, so the "matching selfie" is a stand-in made from the
-passport's own portrait (enlarged, tilted, relit, re-encoded); the non-matching selfie is a
-real photo of someone else. A decompression bomb shows hostile input refused at the edge.
+Two documents: the ICAO specimen passport (a real specimen scan, validity ended in 2012; no photo
+of its holder exists, so its "matching selfie" is a stand-in made from the passport's own
+portrait: enlarged, tilted, relit, re-encoded), and a synthetic specimen passport
+(services.identity.specimens, issuer UTO) carrying a real face from ../shared/data, checked
+against another photo of the same person and against a photo of someone else. A decompression
+bomb shows hostile input refused at the edge.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import io
 import struct
 import uuid
 import zlib
+from datetime import date
+from pathlib import Path
 
 import cv2
 import grpc
@@ -21,9 +26,26 @@ from services.demo import DemoContext, shared_data_dir
 from services.identity.core.face_model import default_face_model
 from services.identity.core.faces import DOCUMENT_POLICY, detect_faces
 from services.identity.core.images import decode_image, encode_jpeg
+from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
 
 PASSPORT = "documents/icao_style/passporteye_passport-td3.jpg"
-OTHER_PERSON = "faces/people/barack_obama/obama-480p.jpg"
+HOLDER_PORTRAIT = "faces/people/barack_obama/obama.jpg"
+HOLDER_SELFIE = "faces/people/barack_obama/obama-480p.jpg"
+OTHER_PERSON = "faces/people/joe_biden/biden.jpg"
+ERIKSSON = identity_pb2.ApplicantData(
+    surname="ERIKSSON",
+    given_names="ANNA MARIA",
+    birth_date="1974-08-12",
+    document_number="L898902C3",
+)
+HOLDER = HolderFields(
+    surname="OBAMA",
+    given_names="BARACK HUSSEIN",
+    document_number="UT1961084",
+    birth_date=date(1961, 8, 4),
+    expiry_date=date(2034, 5, 31),
+    sex="M",
+)
 
 
 async def run(ctx: DemoContext) -> None:
@@ -32,30 +54,44 @@ async def run(ctx: DemoContext) -> None:
         ctx.record("identity", "skipped", "../shared/data not found")
         return
     stub = identity_pb2_grpc.IdentityServiceStub(ctx.channel)
-    passport = (data / PASSPORT).read_bytes()
-    selfies = {
-        "matching selfie (stand-in from the portrait)": _stand_in_selfie(passport),
-        "non-matching selfie (another person)": (data / OTHER_PERSON).read_bytes(),
-    }
+    specimen = (data / PASSPORT).read_bytes()
+    portrait = decode_image((data / HOLDER_PORTRAIT).read_bytes()).pixels
+    passport = encode_jpeg(render_specimen(HOLDER, portrait, SpecimenOptions()).pixels, quality=92)
+    holder = identity_pb2.ApplicantData(
+        surname=HOLDER.surname,
+        given_names=HOLDER.given_names,
+        birth_date=HOLDER.birth_date.isoformat(),
+        document_number=HOLDER.document_number,
+    )
+    runs = (
+        ("ICAO specimen passport, stand-in selfie", specimen, stand_in_selfie(specimen), ERIKSSON),
+        ("synthetic passport, matching selfie", passport, _read(data, HOLDER_SELFIE), holder),
+        ("synthetic passport, someone else", passport, _read(data, OTHER_PERSON), holder),
+    )
     outcomes = []
-    for label, selfie in selfies.items():
-        result = await _verify(ctx, stub, passport, selfie)
+    for label, document, selfie, applicant in runs:
+        result = await _verify(ctx, stub, (document, selfie), applicant)
         outcomes.append(_print_breakdown(ctx, label, result))
     await _hostile(ctx, stub)
     ctx.record("identity verification", "ok", "; ".join(outcomes))
 
 
+def _read(data: Path, relative: str) -> bytes:
+    return (data / relative).read_bytes()
+
+
 async def _verify(
     ctx: DemoContext,
     stub: identity_pb2_grpc.IdentityServiceAsyncStub,
-    passport: bytes,
-    selfie: bytes,
+    images: tuple[bytes, bytes],
+    applicant: identity_pb2.ApplicantData,
 ) -> identity_pb2.IdentityResult:
+    document, selfie = images
     request = identity_pb2.SubmitVerificationRequest(
         request_id=f"demo-{uuid.uuid4().hex[:12]}",
-        document=identity_pb2.ImageInput(data=passport),
+        document=identity_pb2.ImageInput(data=document),
         selfie=identity_pb2.ImageInput(data=selfie),
-        applicant=identity_pb2.ApplicantData(surname="ERIKSSON", given_names="ANNA MARIA"),
+        applicant=applicant,
         subject_id="demo-applicant",
     )
     started = await stub.SubmitVerification(request, metadata=ctx.metadata, timeout=30)
@@ -73,12 +109,22 @@ def _print_breakdown(ctx: DemoContext, label: str, result: identity_pb2.Identity
     decision = identity_pb2.Decision.Name(result.decision).removeprefix("DECISION_")
     distance = f"{result.face_match.distance:.3f}" if result.HasField("face_match") else "-"
     ctx.console.print(f"  [bold]{label}[/]: {decision}   face distance {distance}")
+    if result.HasField("document"):
+        ctx.console.print(f"    MRZ {_mrz_summary(result.document)}")
     for check in result.checks:
         status = identity_pb2.CheckStatus.Name(check.status).removeprefix("CHECK_STATUS_")
         ctx.console.print(f"    {check.name:22} {status:8} {check.reason_code:28} {check.detail}")
     total = result.timings_ms.get("total", 0.0)
     ctx.console.print(f"    [dim]worker time {total:.0f} ms")
-    return f"{label.split(' (')[0]}: {decision} (d={distance})"
+    return f"{label}: {decision} (d={distance})"
+
+
+def _mrz_summary(document: identity_pb2.DocumentData) -> str:
+    digits = " ".join(f"{d.field}={d.found}{'✓' if d.ok else '✗'}" for d in document.check_digits)
+    return (
+        f"{document.format} {document.document_code} issued by {document.issuing_state}, "
+        f"expires {document.expiry_date or '?'}, check digits: {digits}"
+    )
 
 
 async def _hostile(ctx: DemoContext, stub: identity_pb2_grpc.IdentityServiceAsyncStub) -> None:
@@ -98,7 +144,7 @@ async def _hostile(ctx: DemoContext, stub: identity_pb2_grpc.IdentityServiceAsyn
     raise RuntimeError("a decompression bomb was accepted")
 
 
-def _stand_in_selfie(passport: bytes) -> bytes:
+def stand_in_selfie(passport: bytes) -> bytes:
     """The passport portrait enlarged onto a plain background, tilted 4 degrees, warmer light."""
     pixels = decode_image(passport).pixels
     face = detect_faces(pixels, DOCUMENT_POLICY.stages, default_face_model())[0].box

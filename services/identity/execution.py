@@ -35,6 +35,7 @@ from services.identity.core.liveness import (
     LivenessPolicy,
     redeem_challenge,
 )
+from services.identity.core.mrz import LAYOUTS, MrzDocument
 from services.identity.core.reasons import FaceReason, LivenessReason
 from services.identity.core.verdict import (
     Check,
@@ -70,6 +71,7 @@ class IdentityOutcome:
     reasons: tuple[str, ...]
     comparison: FaceComparison | None
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    document: MrzDocument | None = None
 
 
 @dataclass
@@ -83,6 +85,7 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
     probe: Encoding | None = None
     portrait: FaceAnalysis | None = None
+    document: MrzDocument | None = None
     unusable: str = ""  # why a face could not be compared (the first quality issue)
 
     def timed(self, stage: str, started: float) -> None:
@@ -114,6 +117,7 @@ def execute_check(operation: Operation, deps: IdentityDeps) -> IdentityOutcome:
         reasons=failing_reasons(run.checks),
         comparison=comparison,
         timings_ms=run.timings,
+        document=run.document,
     )
     _record(run, outcome)
     return outcome
@@ -152,15 +156,17 @@ def _document(run: _Run, pixels: RgbImage, applicant: Applicant | None) -> None:
     started = time.perf_counter()
     outcome = run.deps.documents.analyse(pixels, applicant, run.deps.clock().date())
     run.checks.extend(outcome.checks)
+    run.document = outcome.mrz
     run.timed("document", started)
     if run.kind is CheckKind.VERIFICATION:
-        _portrait(run, pixels, "document_portrait")
+        _portrait(run, pixels, "document_portrait", outcome.portrait)
 
 
-def _portrait(run: _Run, pixels: RgbImage, name: str) -> None:
+def _portrait(run: _Run, pixels: RgbImage, name: str, found: FaceAnalysis | None = None) -> None:
+    """The reference face; `found` when the document checks already detected it."""
     run.progress(30, "finding the portrait")
     started = time.perf_counter()
-    run.portrait = analyse_face(pixels, DOCUMENT_POLICY, run.deps.face_model())
+    run.portrait = found or analyse_face(pixels, DOCUMENT_POLICY, run.deps.face_model())
     run.checks.extend(face_checks(name, run.portrait))
     if run.portrait.issues:
         run.unusable = run.unusable or run.portrait.issues[0]
@@ -247,10 +253,10 @@ def _record(run: _Run, outcome: IdentityOutcome) -> None:
     )
     deps.results.record(record)
     if outcome.decision in (Decision.DECLINED, Decision.REVIEW):
-        deps.alerts.raise_alert(_alert(record))
+        deps.alerts.raise_alert(_alert(record, outcome.document))
 
 
-def _alert(record: VerificationRecord) -> Alert:
+def _alert(record: VerificationRecord, document: MrzDocument | None) -> Alert:
     """Failed or suspicious verifications go to case management (keyed: raised once)."""
     fraud = any(code in _FRAUD_SIGNALS for code in record.reason_codes)
     severity = Severity.HIGH if fraud else Severity.MEDIUM
@@ -270,5 +276,36 @@ def _alert(record: VerificationRecord) -> Alert:
             "decision": record.decision.value,
             "reason_codes": list(record.reason_codes),
             "face_distance": record.face_distance,
+            **({"mrz": mrz_evidence(document)} if document is not None else {}),
         },
     )
+
+
+def mrz_evidence(document: MrzDocument) -> dict[str, object]:
+    """The MRZ for the officer's console (its `mrz` evidence shape) without personal data:
+    alerts travel on the queue in clear, so no lines, names, dates of birth or numbers."""
+    layout = LAYOUTS[document.format]
+    checks = []
+    for result in document.checks:
+        spec = layout.check(result.field)
+        position = {"line": spec.digit.line, "column": spec.digit.start} if spec else {}
+        checks.append(
+            {
+                "name": result.field,
+                "found": result.found,
+                "expected": str(result.expected),
+                "valid": result.ok,
+                **position,
+            }
+        )
+    fields = {
+        "format": document.format.value,
+        "document_code": document.document_code,
+        "issuing_state": document.issuing_state,
+        "nationality": document.nationality,
+        "expiry_date": document.expiry_date.isoformat() if document.expiry_date else "",
+    }
+    issues = [
+        {"code": code, "field": "mrz", "detail": detail} for code, detail in document.problems
+    ]
+    return {"fields": fields, "checks": checks, "issues": issues}

@@ -13,11 +13,13 @@ from datetime import date, datetime
 from typing import Protocol
 
 from services.common.errors import NotFound
+from services.identity.core.faces import FaceAnalysis
 from services.identity.core.images import RgbImage
 from services.identity.core.liveness.challenge import (  # re-exported: a port like the others
     ChallengeStore,
     InMemoryChallengeStore,
 )
+from services.identity.core.mrz import MrzDocument
 from services.identity.core.verdict import Check, CheckStatus, Decision
 
 __all__ = [
@@ -100,10 +102,13 @@ class Applicant:
 
 @dataclass(frozen=True, slots=True)
 class DocumentOutcome:
-    """The document checks in the identity service's vocabulary."""
+    """The document checks in the identity service's vocabulary, with the MRZ read (if any)
+    and the portrait analysis (if one ran), so the face match need not find it again."""
 
     checks: tuple[Check, ...]
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    mrz: MrzDocument | None = None
+    portrait: FaceAnalysis | None = None
 
 
 class DocumentAnalyser(Protocol):

@@ -43,6 +43,13 @@ class IdentitySettings(BaseSettings):
         90, ge=10, le=900, description="Seconds a liveness challenge can be answered."
     )
     challenge_actions: int = Field(3, ge=1, le=8, description="Actions per liveness challenge.")
+    document_minimum_age: int = Field(
+        18, ge=0, le=120, description="Age in years a document holder must have reached (UNDERAGE)."
+    )
+    accept_specimen_documents: bool = Field(
+        False,
+        description="Accept ICAO specimen documents (issuing state UTO); for demos and tests only.",
+    )
     require_document_checks: bool = Field(
         True,
         description="Without the document (MRZ) checks a verification cannot be APPROVED: "

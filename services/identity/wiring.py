@@ -8,6 +8,7 @@ from services.common.alerts import AlertSink
 from services.common.runtime import Container
 from services.identity.adapters.documents import default_document_analyser
 from services.identity.adapters.stores import SqlChallengeStore, SqlImageStore, SqlResultStore
+from services.identity.core.documents import DocumentPolicy
 from services.identity.core.face_model import default_face_model
 from services.identity.handlers import IdentityDeps
 from services.identity.settings import IdentitySettings
@@ -26,8 +27,9 @@ def build_identity_deps(
 ) -> IdentityDeps:
     """Adapters over the container's database, queue and key ring; `settings` from the
     environment (WARDEN_IDENTITY_*) unless given (tests)."""
+    settings = settings or IdentitySettings()
     return IdentityDeps(
-        settings=settings or IdentitySettings(),
+        settings=settings,
         operations=container.operations,
         queue=container.queue,
         images=SqlImageStore(container.database, container.key_ring),
@@ -35,7 +37,14 @@ def build_identity_deps(
         results=SqlResultStore(container.database),
         alerts=alerts,
         key_ring=container.key_ring,
-        documents=default_document_analyser(),
+        documents=default_document_analyser(document_policy(settings), default_face_model),
         face_model=default_face_model,  # loaded on first use: servers never pay for it
         clock=lambda: datetime.now(UTC),
+    )
+
+
+def document_policy(settings: IdentitySettings) -> DocumentPolicy:
+    return DocumentPolicy(
+        minimum_age_years=settings.document_minimum_age,
+        accept_specimens=settings.accept_specimen_documents,
     )

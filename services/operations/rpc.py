@@ -19,6 +19,11 @@ from services.operations.handlers import get_operation
 
 DEFAULT_WATCH_S = 60
 MAX_WATCH_S = 600
+FIRST_POLL_S = 0.05
+# A watcher learns of a change at most this late. Each poll is one primary-key read, so a
+# short cap is cheap; at 1 s it added up to 0.8 s to what an onboarding client waited for a
+# decision that took 0.9 s on the server (bench/e2e, docs/e2e.md).
+MAX_POLL_S = 0.25
 
 
 class OperationsServicer(operations_pb2_grpc.OperationsServiceServicer):
@@ -46,17 +51,17 @@ class OperationsServicer(operations_pb2_grpc.OperationsServiceServicer):
         limit = min(request.timeout_seconds or DEFAULT_WATCH_S, MAX_WATCH_S)
         deadline = time.monotonic() + limit
         last_seen: tuple[object, ...] | None = None
-        delay = 0.05
+        delay = FIRST_POLL_S
         while True:
             operation = await self._get(request.id)
             seen = (operation.state, operation.progress_percent, operation.progress_message)
             if seen != last_seen:
                 yield operations_pb2.WatchOperationResponse(operation=operation_to_proto(operation))
-                last_seen, delay = seen, 0.05
+                last_seen, delay = seen, FIRST_POLL_S
             if operation.state.terminal or time.monotonic() >= deadline:
                 return
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 1.0)
+            delay = min(delay * 2, MAX_POLL_S)
 
 
 def build(container: Container) -> list[RpcService]:

@@ -12,6 +12,7 @@ id, so however many replicas notice the version, the delta is re-screened once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -89,11 +90,25 @@ class _ContainerAlerts:
         self.container.alerts.raise_alert(alert)
 
 
+def freeze_long_lived(_: object = None) -> None:
+    """Take what is alive now (the index just installed) out of the cyclic collector's sight.
+
+    The index of every list is over a million long-lived objects, and each full (generation 2)
+    collection walks all of them, holding the GIL: under load that stopped a screening process
+    for seconds (bench/e2e: p99 4.4 s and 60 screens/s embedded, against 0.24 s and 630/s
+    frozen). Frozen objects are still freed by reference counting when a reload swaps the
+    index out; collecting first keeps today's garbage out of the frozen set.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def build_deps(container: Container) -> ScreeningDeps:
     """Settings -> list registry -> stores -> deps. Used via `container.area("screening", ...)`."""
     settings = ScreeningSettings()
     lists = RegistryLists(container, utcnow)
     lists.registry.subscribe(rescreen_on_delta(container))
+    lists.registry.subscribe(freeze_long_lived)
     return ScreeningDeps(
         lists=lists,
         customers=SqlCustomerStore(container.database, container.key_ring),

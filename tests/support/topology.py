@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+import grpc
+
+from services.common.auth import KeyStore
+from services.common.db import Database
 from tests.support.services import unavailable
 
 
@@ -136,6 +140,7 @@ class Topology:
             WARDEN_REDIS_URL=self.redis.url,
             WARDEN_DATA_DIR=str(self.workdir / "var"),
             WARDEN_GRPC__DRAIN_DELAY_S="0.2",
+            WARDEN_GRPC__SHUTDOWN_GRACE_S="2",
             WARDEN_LOG_JSON="true",
             WARDEN_CELERY__VISIBILITY_TIMEOUT_S="5",
             WARDEN_CELERY__RESTORE_INTERVAL_S="1",
@@ -147,7 +152,13 @@ class Topology:
         return [sys.executable, "-m", "services.cli", *args]
 
     def migrate(self) -> None:
-        subprocess.run(self._cli("db", "upgrade"), env=self.env(), check=True, capture_output=True)
+        self.cli("db", "upgrade")
+
+    def cli(self, *args: str) -> str:
+        """Run one `warden ...` command with the topology's environment; returns its output."""
+        done = subprocess.run(self._cli(*args), env=self.env(), capture_output=True, text=True)
+        assert done.returncode == 0, f"warden {' '.join(args)}:\n{done.stdout}{done.stderr}"
+        return done.stdout
 
     def serve(self, *areas: str) -> Process:
         port = free_port()
@@ -177,6 +188,8 @@ class Topology:
         return "\n".join(f"--- {p.name} ---\n{p.log()[-4000:]}" for p in self.processes)
 
     def close(self) -> None:
+        for process in self.processes:  # all at once: each may take its grace period
+            process.signal(signal.SIGTERM)
         for process in reversed(self.processes):
             process.stop()
         self.redis.stop()
@@ -191,3 +204,16 @@ class Topology:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def token_for(database_url: str) -> str:
+    """A key with every scope, made directly in the shared database."""
+    database = Database.from_url(database_url)
+    try:
+        return KeyStore(database).create_key("e2e client", ["*"]).token
+    finally:
+        database.dispose()
+
+
+def channel(process: Process) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(f"127.0.0.1:{process.port}")

@@ -8,6 +8,7 @@ normalisation (Unicode tricks in names) belongs to the screening core.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -126,13 +127,26 @@ class _Collector:
         self.violations.append(FieldViolation(field, description))
 
     def text(
-        self, field: str, value: str, *, required: bool = False, limit: int = MAX_TEXT_CHARS
+        self,
+        field: str,
+        value: str,
+        *,
+        required: bool = False,
+        limit: int = MAX_TEXT_CHARS,
+        single_line: bool = False,
     ) -> str | None:
         if required and not value.strip():
             self.add(field, "is required")
             return None
         if len(value) > limit:
             self.add(field, f"is longer than {limit} characters")
+            return None
+        allowed = "" if single_line else "\t\n\r"
+        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+            # NUL and other control characters are never part of a name or an address, and
+            # PostgreSQL text columns cannot even hold NUL. (Invisible formatting characters,
+            # category Cf, are left to the screening core: ZWNJ is part of Persian names.)
+            self.add(field, "contains control characters")
             return None
         return value or None
 
@@ -194,7 +208,7 @@ def _names(c: _Collector, field: str, names: object) -> tuple[model.Name, ...]:
     out = []
     for i, n in enumerate(items):
         path = f"{field}.names[{i}]"
-        full = c.text(f"{path}.full", n.full, required=True, limit=MAX_NAME_CHARS)
+        full = c.text(f"{path}.full", n.full, required=True, limit=MAX_NAME_CHARS, single_line=True)
         if n.quality not in _QUALITY:
             c.add(f"{path}.quality", f"unknown name quality {n.quality}")
             continue
@@ -203,9 +217,9 @@ def _names(c: _Collector, field: str, names: object) -> tuple[model.Name, ...]:
                 model.Name(
                     full=full,
                     quality=_QUALITY[n.quality],
-                    given=c.text(f"{path}.given", n.given),
-                    middle=c.text(f"{path}.middle", n.middle),
-                    family=c.text(f"{path}.family", n.family),
+                    given=c.text(f"{path}.given", n.given, single_line=True),
+                    middle=c.text(f"{path}.middle", n.middle, single_line=True),
+                    family=c.text(f"{path}.family", n.family, single_line=True),
                     script=c.text(f"{path}.script", n.script, limit=4),
                 )
             )

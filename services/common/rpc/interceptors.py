@@ -27,7 +27,7 @@ import grpc
 from prometheus_client import Counter, Gauge, Histogram
 
 from services.common.auth import DELEGATE_SCOPE, KeyStore, Principal
-from services.common.errors import WardenError
+from services.common.errors import TransientError, WardenError
 from services.common.logs import bind
 from services.common.rpc import errors as rpc_errors
 from services.common.rpc.context import principal_var, request_id_var
@@ -191,7 +191,14 @@ class AuthInterceptor(_ScopedInterceptor):
             principal_var.reset(token)
 
     async def _authorise(self, method: str, context: Context) -> Principal:
-        principal = await self._authenticate(context)
+        try:
+            principal = await self._authenticate(context)
+        except TransientError as error:
+            # This interceptor runs outside ErrorInterceptor: without this, a key lookup that
+            # lost its database connection would reach the client as UNKNOWN.
+            code, status = rpc_errors.rich_status(error, request_id_var.get())
+            await rpc_errors.abort_with(context, code, status)
+            raise  # abort_with raises; this line only tells the type checker
         if principal is None:
             await self._deny(
                 context, method, grpc.StatusCode.UNAUTHENTICATED, "missing or invalid credentials"

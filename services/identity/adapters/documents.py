@@ -1,19 +1,27 @@
 """The document engine behind the `DocumentAnalyser` port.
 
-`services.identity.core.documents.analyse_document` (the MRZ engine, branch area/mrz) is
-looked up at run time: until it is merged, a build without it answers with one UNKNOWN check
-(DOCUMENT_CHECKS_UNAVAILABLE), which sends verifications to REVIEW instead of approving them.
+`services.identity.core.documents.analyse_document` does the checks; the MRZ reader (the OCR,
+`services.identity.core.ocr.read_mrz`) is looked up at run time: a build without it answers
+with one UNKNOWN check (DOCUMENT_CHECKS_UNAVAILABLE), which sends verifications to REVIEW
+instead of approving them. The document's portrait is found with the face checks' detector.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from datetime import date
-from types import ModuleType
-from typing import Any
 
+from services.identity.core.documents import (
+    OCR_MODULE,
+    ApplicantData,
+    DocumentPolicy,
+    MrzReader,
+    analyse_document,
+    default_reader,
+)
+from services.identity.core.face_model import FaceModel
+from services.identity.core.faces import DOCUMENT_POLICY, FaceAnalysis, analyse_face
 from services.identity.core.images import RgbImage
-from services.identity.core.verdict import Check, CheckStatus
 from services.identity.ports import (
     Applicant,
     DocumentAnalyser,
@@ -21,40 +29,52 @@ from services.identity.ports import (
     UnavailableDocumentAnalyser,
 )
 
-ENGINE_MODULE = "services.identity.core.documents"
-
 
 class MrzDocumentAnalyser:
-    """Calls `analyse_document(image, applicant, policy, today)` and maps its checks."""
+    """Calls `analyse_document` with this process's reader, policy and face model."""
 
-    def __init__(self, engine: ModuleType) -> None:
-        self.engine: Any = engine
-        self.policy: Any = engine.DocumentPolicy()
+    def __init__(
+        self,
+        reader: MrzReader,
+        policy: DocumentPolicy | None = None,
+        face_model: Callable[[], FaceModel] | None = None,
+    ) -> None:
+        self.reader = reader
+        self.policy = policy or DocumentPolicy()
+        self.face_model = face_model
 
     def analyse(
         self, pixels: RgbImage, applicant: Applicant | None, today: date
     ) -> DocumentOutcome:
         data = None
         if applicant is not None:
-            data = self.engine.ApplicantData(
+            data = ApplicantData(
                 given_names=applicant.given_names,
                 surname=applicant.surname,
                 birth_date=applicant.birth_date,
                 document_number=applicant.document_number,
             )
-        report = self.engine.analyse_document(pixels, data, self.policy, today)
-        checks = tuple(
-            Check(c.name, CheckStatus(str(c.status.value)), str(c.reason_code), c.detail)
-            for c in report.checks
+        report = analyse_document(
+            pixels, data, self.policy, today, reader=self.reader, portraits=self._portraits()
         )
-        timings = {f"document_{k}": float(v) for k, v in dict(report.timings_ms).items()}
-        return DocumentOutcome(checks, timings)
+        timings = {f"document_{k}": float(v) for k, v in report.timings_ms.items()}
+        return DocumentOutcome(report.checks, timings, report.mrz, report.portrait)
+
+    def _portraits(self) -> Callable[[RgbImage], FaceAnalysis] | None:
+        face_model = self.face_model
+        if face_model is None:
+            return None
+        return lambda pixels: analyse_face(pixels, DOCUMENT_POLICY, face_model())
 
 
-def default_document_analyser() -> DocumentAnalyser:
-    """The MRZ engine when this build has it, the REVIEW-forcing stand-in otherwise."""
+def default_document_analyser(
+    policy: DocumentPolicy | None = None, face_model: Callable[[], FaceModel] | None = None
+) -> DocumentAnalyser:
+    """The MRZ engine when this build has the OCR, the REVIEW-forcing stand-in otherwise."""
     try:
-        engine = importlib.import_module(ENGINE_MODULE)
-    except ModuleNotFoundError:
+        reader = default_reader()
+    except ModuleNotFoundError as missing:
+        if missing.name is None or not OCR_MODULE.startswith(missing.name):
+            raise  # the OCR is there but one of its own imports is broken: not a build choice
         return UnavailableDocumentAnalyser()
-    return MrzDocumentAnalyser(engine)
+    return MrzDocumentAnalyser(reader, policy, face_model)

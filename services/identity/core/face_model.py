@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -164,18 +165,38 @@ class DlibFaceModel:
 
 
 @functools.cache
-def default_face_model() -> DlibFaceModel:
-    """The process-wide dlib model (~30 MB, ~0.5 s to load): built on first use, then shared."""
+def _model_files() -> tuple[str, str]:
+    """The shape predictor and encoder files (imported once per process, under the cache)."""
     with warnings.catch_warnings():
         # face_recognition_models 0.3.0 imports pkg_resources, which warns it is deprecated;
         # this runs once per process (cached), before any request thread uses warnings.
         warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
         import face_recognition_models as models
 
-    return DlibFaceModel(
+    return (
         models.pose_predictor_five_point_model_location(),
         models.face_recognition_model_location(),
     )
+
+
+_per_thread = threading.local()
+_files_lock = threading.Lock()
+
+
+def default_face_model() -> DlibFaceModel:
+    """This thread's dlib model (~30 MB, ~0.5 s to load): built on first use, then reused.
+
+    One per thread, not per process: dlib's detector and networks keep scratch buffers and
+    release the GIL, so two threads running one model corrupt the heap (two embedded worker
+    threads aborted with glibc's "free(): corrupted unsorted chunks" in bench/e2e, both inside
+    the HOG detector). Worker processes (solo/prefork pools) have one thread, hence one model.
+    """
+    model: DlibFaceModel | None = getattr(_per_thread, "model", None)
+    if model is None:
+        with _files_lock:
+            files = _model_files()
+        model = _per_thread.model = DlibFaceModel(*files)
+    return model
 
 
 def _midpoint(a: Point, b: Point) -> Point:

@@ -1,7 +1,7 @@
 """Machine-readable reason codes of the identity checks (faces, liveness, images).
 
 They are the contract with clients and case officers: stable UPPER_SNAKE strings, never
-renamed. Document/MRZ reason codes live with the document checks.
+renamed. Onboarding's policy maps them to findings (services/onboarding/adapters/identity_area.py).
 """
 
 from __future__ import annotations
@@ -44,3 +44,37 @@ class LivenessReason(StrEnum):
     SCREEN_SUSPECTED = "PAD_SCREEN_SUSPECTED"
     PRINT_SUSPECTED = "PAD_PRINT_SUSPECTED"
     GLARE_SUSPECTED = "PAD_GLARE_SUSPECTED"
+
+
+class DocumentReason(StrEnum):
+    """Why a document check did not pass (docs/identity/documents.md)."""
+
+    # Capture problems: a new photo fixes them (RETRY).
+    MRZ_NOT_FOUND = "MRZ_NOT_FOUND"
+    MRZ_UNREADABLE = "MRZ_UNREADABLE"  # found, but check digits or fields fail on an unsure read
+    RESOLUTION_TOO_LOW = "RESOLUTION_TOO_LOW"
+    IMAGE_BLURRY = "IMAGE_BLURRY"
+    GLARE_ON_MRZ = "GLARE_ON_MRZ"
+    GLARE_ON_PORTRAIT = "GLARE_ON_PORTRAIT"
+    DOCUMENT_CROPPED = "DOCUMENT_CROPPED"
+    PORTRAIT_MISSING = "PORTRAIT_MISSING"
+    # A bad or unacceptable document (DECLINED).
+    MRZ_CHECK_DIGIT_INVALID = "MRZ_CHECK_DIGIT_INVALID"
+    MRZ_DATE_INVALID = "MRZ_DATE_INVALID"
+    MRZ_SEX_INVALID = "MRZ_SEX_INVALID"
+    MRZ_NAME_INVALID = "MRZ_NAME_INVALID"
+    MRZ_COUNTRY_UNKNOWN = "MRZ_COUNTRY_UNKNOWN"
+    MRZ_DOCUMENT_CODE_INVALID = "MRZ_DOCUMENT_CODE_INVALID"
+    DOCUMENT_TYPE_NOT_ACCEPTED = "DOCUMENT_TYPE_NOT_ACCEPTED"
+    ISSUING_STATE_INVALID = "ISSUING_STATE_INVALID"
+    ISSUING_STATE_NOT_ACCEPTED = "ISSUING_STATE_NOT_ACCEPTED"
+    DOCUMENT_EXPIRED = "DOCUMENT_EXPIRED"
+    UNDERAGE = "UNDERAGE"
+    BIRTH_DATE_MISMATCH = "BIRTH_DATE_MISMATCH"
+    DOCUMENT_NUMBER_MISMATCH = "DOCUMENT_NUMBER_MISMATCH"
+    # For a person (REVIEW): fuzzy or undecidable.
+    NAME_MISMATCH = "NAME_MISMATCH"
+    BIRTH_CENTURY_AMBIGUOUS = "BIRTH_CENTURY_AMBIGUOUS"
+    EXPIRY_DATE_UNKNOWN = "EXPIRY_DATE_UNKNOWN"
+    BIRTH_DATE_UNKNOWN = "BIRTH_DATE_UNKNOWN"
+    APPLICANT_DATA_MISSING = "APPLICANT_DATA_MISSING"

@@ -16,7 +16,7 @@ from enum import StrEnum
 from services.identity.core.faces import FaceAnalysis, FaceComparison, MatchVerdict
 from services.identity.core.liveness.passive import PadAssessment
 from services.identity.core.liveness.verifier import LivenessResult
-from services.identity.core.reasons import FaceReason, LivenessReason
+from services.identity.core.reasons import DocumentReason, FaceReason, LivenessReason
 
 
 class Decision(StrEnum):
@@ -56,13 +56,14 @@ RETRY_REASONS = frozenset(
         LivenessReason.FACE_LOST,
         LivenessReason.CHALLENGE_EXPIRED,
         # Document capture quality (reason codes of the document checks).
-        "MRZ_NOT_FOUND",
-        "RESOLUTION_TOO_LOW",
-        "IMAGE_BLURRY",
-        "GLARE_ON_MRZ",
-        "GLARE_ON_PORTRAIT",
-        "DOCUMENT_CROPPED",
-        "PORTRAIT_MISSING",
+        DocumentReason.MRZ_NOT_FOUND,
+        DocumentReason.MRZ_UNREADABLE,
+        DocumentReason.RESOLUTION_TOO_LOW,
+        DocumentReason.IMAGE_BLURRY,
+        DocumentReason.GLARE_ON_MRZ,
+        DocumentReason.GLARE_ON_PORTRAIT,
+        DocumentReason.DOCUMENT_CROPPED,
+        DocumentReason.PORTRAIT_MISSING,
     }
 )
 
@@ -73,7 +74,12 @@ REVIEW_REASONS = frozenset(
         LivenessReason.SCREEN_SUSPECTED,
         LivenessReason.PRINT_SUSPECTED,
         LivenessReason.GLARE_SUSPECTED,
-        "NAME_MISMATCH",  # transliteration can defeat the fuzzy match
+        DocumentReason.NAME_MISMATCH,  # transliteration can defeat the fuzzy match
+        # The MRZ has no century: 15 or 115 years old is for a person reading the printed page.
+        DocumentReason.BIRTH_CENTURY_AMBIGUOUS,
+        DocumentReason.EXPIRY_DATE_UNKNOWN,
+        DocumentReason.BIRTH_DATE_UNKNOWN,
+        DocumentReason.APPLICANT_DATA_MISSING,
         "DOCUMENT_CHECKS_UNAVAILABLE",
     }
 )

@@ -68,6 +68,7 @@ FINDING_OF_REASON: Mapping[str, IdentityFinding] = {
     **dict.fromkeys(
         (
             "MRZ_NOT_FOUND",
+            "MRZ_UNREADABLE",
             "RESOLUTION_TOO_LOW",
             "IMAGE_BLURRY",
             "GLARE_ON_MRZ",
@@ -109,6 +110,7 @@ NO_FINDING = frozenset(
         "OK",
         "EXPIRY_DATE_UNKNOWN",
         "BIRTH_DATE_UNKNOWN",
+        "BIRTH_CENTURY_AMBIGUOUS",
         "APPLICANT_DATA_MISSING",
         "CHECK_DISABLED",
         "DOCUMENT_CHECKS_UNAVAILABLE",

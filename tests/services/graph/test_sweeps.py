@@ -166,6 +166,23 @@ def test_the_coordinator_fans_out_waits_and_resends_lost_partitions() -> None:
     assert again.sweep_id == outcome.sweep_id
 
 
+def test_the_coordinator_resends_nothing_while_partitions_make_progress() -> None:
+    """Each finished partition used to send every unfinished one again (duplicate work)."""
+    deps = deps_with(cycle(), background(25, days=20))
+    sent: list[tuple[str, list[str]]] = []
+
+    def dispatch(sweep_id: str, keys: Sequence[str]) -> None:
+        sent.append((sweep_id, list(keys)))
+
+    def one_partition_per_poll(done: int, total: int) -> None:
+        sweep_id, keys = sent[0]
+        run_sweep_partition(sweep_id, keys[done], deps)
+
+    coordinate_sweep(operation({"since": T0}), deps, dispatch, one_partition_per_poll)
+    assert len(sent) == 1
+    assert len(sent[0][1]) == 3
+
+
 def test_nightly_sweep_covers_new_transfers_plus_the_look_back() -> None:
     deps = deps_with(cycle())
     first = nightly_command(deps, NOW)

@@ -11,6 +11,7 @@ from services.common.errors import InvalidArgument
 from services.identity import convert
 from services.identity.core.faces import FaceComparison, MatchThresholds, MatchVerdict
 from services.identity.core.liveness import Action, Challenge
+from services.identity.core.mrz import parse_mrz
 from services.identity.core.verdict import Check, CheckStatus, Decision
 from services.identity.execution import IdentityOutcome
 from services.identity.handlers import CheckKind, ImageRef
@@ -94,3 +95,27 @@ def test_challenge_to_proto() -> None:
         identity_pb2.LIVENESS_ACTION_BLINK,
     ]
     assert message.expire_time.ToDatetime(tzinfo=UTC) == challenge.expires_at
+
+
+def test_document_data_carries_the_mrz_without_personal_data() -> None:
+    lines = (
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    )
+    mrz = parse_mrz(lines, date(2026, 11, 29))
+    outcome = IdentityOutcome(Decision.DECLINED, (), ("DOCUMENT_EXPIRED",), None, {}, mrz)
+    document = convert.outcome_to_proto(outcome).document
+    assert (document.format, document.document_code, document.issuing_state) == ("TD3", "P", "UTO")
+    assert (document.nationality, document.sex, document.expiry_date) == ("UTO", "F", "2012-04-15")
+    assert document.valid
+    first = document.check_digits[0]
+    assert (first.field, first.expected, first.found, first.ok) == ("document_number", 6, "6", True)
+    assert len(document.check_digits) == 5
+    wire = document.SerializeToString()
+    for personal in (b"ERIKSSON", b"ANNA", b"L898902C3", b"740812", b"ZE184226B"):
+        assert personal not in wire
+
+
+def test_no_document_no_document_data() -> None:
+    outcome = IdentityOutcome(Decision.RETRY, (), ("NO_FACE",), None)
+    assert not convert.outcome_to_proto(outcome).HasField("document")

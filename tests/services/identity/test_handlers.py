@@ -11,10 +11,14 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from bench.identity.document_images import KnownReader, draw_document, td3_lines
 from bench.identity.sequences import session_frames
 from services.common.alerts import Severity
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted
-from services.identity.core.images import encode_jpeg
+from services.identity.adapters.documents import MrzDocumentAnalyser
+from services.identity.core.documents import DocumentPolicy
+from services.identity.core.face_model import Box, Detection, DlibFaceModel, Encoding, Landmarks5
+from services.identity.core.images import RgbImage, encode_jpeg
 from services.identity.core.liveness import Challenge
 from services.identity.core.verdict import CheckStatus, Decision
 from services.identity.execution import execute_check
@@ -305,3 +309,83 @@ def test_purge_deletes_images_past_retention(identity: FakeIdentity, face_bytes:
     assert purge_expired(identity.deps) == 1
     with pytest.raises(NotFound):
         identity.images.get(stored.id, OWNER)
+
+
+class CountingFaceModel:
+    """The real model, counting the faces it encodes."""
+
+    def __init__(self, model: DlibFaceModel) -> None:
+        self.model = model
+        self.encoded = 0
+
+    def detect(self, pixels: RgbImage, upsample: int, adjust_threshold: float) -> list[Detection]:
+        return self.model.detect(pixels, upsample, adjust_threshold)
+
+    def landmarks(self, pixels: RgbImage, box: Box) -> Landmarks5:
+        return self.model.landmarks(pixels, box)
+
+    def encode(self, pixels: RgbImage, landmarks: Landmarks5) -> Encoding:
+        self.encoded += 1
+        return self.model.encode(pixels, landmarks)
+
+    def aligned_chip(self, pixels: RgbImage, landmarks: Landmarks5, size: int) -> RgbImage:
+        return self.model.aligned_chip(pixels, landmarks, size)
+
+
+def test_verification_with_the_document_engine_approves_a_good_passport(
+    identity: FakeIdentity,
+    face_model: DlibFaceModel,
+    face_images: FaceImageLoader,
+    face_bytes: Bytes,
+) -> None:
+    lines = td3_lines("OBAMA", "BARACK", "X1234567", "610804", "M", "300101")
+    doc = draw_document(lines, face_images("obama_small.jpg"))
+    counting = CountingFaceModel(face_model)
+    analyser = MrzDocumentAnalyser(
+        KnownReader(doc.reading), DocumentPolicy(accept_specimens=True), lambda: counting
+    )
+    deps = replace(identity.deps, documents=analyser, face_model=lambda: counting)
+    command = CheckCommand(
+        kind=CheckKind.VERIFICATION,
+        request_id="v-doc",
+        document=ImageRef(encode_jpeg(doc.pixels)),
+        selfie=ImageRef(face_bytes("obama-480p.jpg")),
+        applicant=Applicant("Barack", "Obama", date(1961, 8, 4), "X1234567"),
+    )
+    operation = submit_check(command, OWNER, deps)
+    started = identity.operations.start_attempt(operation.id)
+    assert started is not None
+    outcome = execute_check(started, deps)
+    assert [c.name for c in outcome.checks if c.status is not CheckStatus.PASS] == []
+    assert outcome.decision is Decision.APPROVED
+    assert outcome.document is not None
+    assert outcome.document.surname == "OBAMA"
+    assert counting.encoded == 2  # the document portrait once (reused by the match), the selfie
+
+
+def test_a_declined_document_alert_carries_the_mrz_without_personal_data(
+    identity: FakeIdentity,
+) -> None:
+    lines = td3_lines("OBAMA", "BARACK", "X1234567", "610804", "M", "300101")
+    forged = (lines[0], lines[1].replace("X1234567<", "X1234568<"))
+    doc = draw_document(forged)
+    analyser = MrzDocumentAnalyser(KnownReader(doc.reading), DocumentPolicy(accept_specimens=True))
+    deps = replace(identity.deps, documents=analyser)
+    command = CheckCommand(
+        kind=CheckKind.DOCUMENT, request_id="d-forged", document=ImageRef(encode_jpeg(doc.pixels))
+    )
+    operation = submit_check(command, OWNER, deps)
+    started = identity.operations.start_attempt(operation.id)
+    assert started is not None
+    outcome = execute_check(started, deps)
+    assert outcome.decision is Decision.DECLINED
+    alert = identity.alerts.alerts[f"identity:{operation.id}"]
+    mrz = alert.evidence["mrz"]
+    assert isinstance(mrz, dict)
+    number = mrz["checks"][0]
+    assert (number["name"], number["valid"], number["line"], number["column"]) == (
+        "document_number", False, 1, 9,
+    )  # fmt: skip
+    assert mrz["fields"]["issuing_state"] == "UTO"
+    for personal in ("OBAMA", "BARACK", "X123456", "610804"):
+        assert personal not in repr(alert)

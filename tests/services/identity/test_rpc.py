@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import grpc
@@ -13,6 +14,7 @@ from warden.identity.v1 import identity_pb2, identity_pb2_grpc
 from bench.identity.sequences import session_frames
 from services.common.runtime import Container
 from services.identity.convert import ACTION_TO_PROTO
+from services.identity.core.documents import OCR_MODULE
 from services.identity.core.face_model import DlibFaceModel
 from services.identity.core.images import encode_jpeg
 from services.identity.core.liveness import Action
@@ -185,3 +187,44 @@ async def test_calls_need_the_identity_scopes(live: TestServer) -> None:
             )
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_verify_document_returns_the_mrz_breakdown(
+    live: TestServer, shared_data: Path
+) -> None:
+    pytest.importorskip(OCR_MODULE, reason="this build has no MRZ reader (area/mrz-ocr)")
+    passport = shared_data / "documents" / "icao_style" / "passporteye_passport-td3.png"
+    token = live.key("identity.verify", "identity.read")
+    async with live.channel() as channel:
+        stub: Stub = identity_pb2_grpc.IdentityServiceStub(channel)
+        started = await stub.VerifyDocument(
+            identity_pb2.VerifyDocumentRequest(
+                request_id="doc-1",
+                document=_image(passport.read_bytes()),
+                applicant=identity_pb2.ApplicantData(
+                    given_names="Anna Maria",
+                    surname="Eriksson",
+                    birth_date="1974-08-12",
+                    document_number="L898902C3",
+                ),
+            ),
+            metadata=auth(token),
+        )
+        result = await _finish(stub, token, started.operation)
+    document = result.document
+    assert (document.format, document.document_code, document.issuing_state) == ("TD3", "P", "UTO")
+    assert document.valid
+    assert [c.field for c in document.check_digits] == [
+        "document_number", "birth_date", "expiry_date", "optional_data", "composite",
+    ]  # fmt: skip
+    checks = {c.name: c for c in result.checks}
+    for name in (
+        "mrz_check_digits",
+        "applicant_name",
+        "applicant_birth_date",
+        "applicant_document_number",
+    ):
+        assert checks[name].status == identity_pb2.CHECK_STATUS_PASS, name
+    # A specimen, expired in 2012: declined, and the reasons say why.
+    assert result.decision == identity_pb2.DECISION_DECLINED
+    assert {r.code for r in result.reasons} >= {"DOCUMENT_EXPIRED", "ISSUING_STATE_NOT_ACCEPTED"}

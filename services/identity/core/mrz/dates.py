@@ -30,6 +30,14 @@ class BirthDate:
     candidates: tuple[date, ...]
     ambiguous: bool
 
+    @property
+    def plausible(self) -> tuple[date, ...]:
+        """The readings a check must consider: all of them when ambiguous, else the chosen one
+        (an older reading of a 10-year-old's date is a 110-year-old: possible, not plausible)."""
+        if self.ambiguous:
+            return self.candidates
+        return (self.value,) if self.value is not None else ()
+
 
 def _readings(raw: str, centuries: range) -> list[date]:
     """Every valid calendar date `raw` can be in the given centuries, newest first."""

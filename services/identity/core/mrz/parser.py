@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.identity.core.mrz.checkdigit import FILLER, MRZ_ALPHABET, check_digit
-from services.identity.core.mrz.countries import normalise_code
+from services.identity.core.mrz.countries import is_known_code, normalise_code
 from services.identity.core.mrz.dates import BirthDate, parse_birth, parse_expiry
 from services.identity.core.mrz.layout import LAYOUTS, CheckSpec, Layout, MrzFormat, detect_format
 from services.identity.core.mrz.names import parse_name
@@ -41,7 +41,8 @@ class CheckDigitResult:
 
 @dataclass(frozen=True, slots=True)
 class MrzDocument:
-    """The fields of one MRZ, fillers removed; raw date strings are kept for exact comparison."""
+    """The fields of one MRZ, fillers removed; raw date strings are kept for exact comparison.
+    `problems` are (reason code, sentence) pairs for malformed fields."""
 
     format: MrzFormat
     lines: tuple[str, ...]
@@ -60,7 +61,7 @@ class MrzDocument:
     optional_data: str
     optional_data_2: str
     checks: tuple[CheckDigitResult, ...]
-    problems: tuple[str, ...]
+    problems: tuple[tuple[str, str], ...]
 
     @property
     def birth_date(self) -> date | None:
@@ -170,16 +171,33 @@ def _check(spec: CheckSpec, lines: Sequence[str]) -> CheckDigitResult:
     return CheckDigitResult(spec.name, expected, found, found == str(expected) or blank_ok)
 
 
+# ICAO 9303 parts 4-7: what the first character of the document code may be, per format.
+_DOCUMENT_KINDS = {
+    MrzFormat.TD3: "P",
+    MrzFormat.TD2: "ACI",
+    MrzFormat.TD1: "ACI",
+    MrzFormat.MRV_A: "V",
+    MrzFormat.MRV_B: "V",
+}
+
+
 def _with_problems(doc: MrzDocument, raw_sex: str) -> MrzDocument:
     problems = []
+    if doc.document_code[:1] not in _DOCUMENT_KINDS[doc.format] or not doc.document_code:
+        code = f"document code {doc.document_code!r} is not one of {doc.format}'s"
+        problems.append(("MRZ_DOCUMENT_CODE_INVALID", code))
     if doc.sex is None:
-        problems.append(f"sex {raw_sex!r} is not M, F, X or <")
+        problems.append(("MRZ_SEX_INVALID", f"sex {raw_sex!r} is not M, F, X or <"))
     if doc.birth.value is None and not _unknown_date(doc.birth_date_raw):
-        problems.append(f"birth date {doc.birth_date_raw!r} is not a past date")
+        # The value stays out of the sentence: it is personal data, and sentences are stored.
+        problems.append(("MRZ_DATE_INVALID", "the birth date is no past calendar date"))
     if doc.expiry_date is None:
-        problems.append(f"expiry date {doc.expiry_date_raw!r} is not a date")
+        problems.append(("MRZ_DATE_INVALID", f"expiry date {doc.expiry_date_raw!r} is no date"))
     if not doc.surname:
-        problems.append("the name field has no primary identifier")
+        problems.append(("MRZ_NAME_INVALID", "the name field has no primary identifier"))
+    for role, code in (("issuing state", doc.issuing_state), ("nationality", doc.nationality)):
+        if not is_known_code(code):
+            problems.append(("MRZ_COUNTRY_UNKNOWN", f"{role} {code!r} is no country code"))
     if not problems:
         return doc
     return replace(doc, problems=tuple(problems))

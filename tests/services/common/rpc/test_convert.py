@@ -66,6 +66,22 @@ def test_party_without_names_is_refused_and_lists_are_bounded() -> None:
     assert {v.field for v in caught.value.violations} == {"party.names", "party.nationalities"}
 
 
+def test_control_characters_are_refused_in_names_and_only_line_breaks_allowed_elsewhere() -> None:
+    message = party_pb2.Party(
+        names=[party_pb2.Name(full="Ivan Petrov\x00"), party_pb2.Name(full="Ivan\nPetrov")],
+        birth_places=["Omsk\x1b[2J"],
+        addresses=[party_pb2.Address(full="1 Lenina St\nOmsk")],
+    )
+    with pytest.raises(InvalidArgument) as caught:
+        party_from_proto(message)
+    assert [v.field for v in caught.value.violations] == [
+        "party.names[0].full",
+        "party.names[1].full",
+        "party.birth_places[0]",
+    ]
+    assert {v.description for v in caught.value.violations} == {"contains control characters"}
+
+
 def test_lower_case_countries_are_normalised() -> None:
     party = party_from_proto(
         party_pb2.Party(names=[party_pb2.Name(full="A B")], nationalities=["se"])

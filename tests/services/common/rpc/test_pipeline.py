@@ -134,3 +134,22 @@ async def test_mtls_client_certificate_identifies_the_caller(
                 await stub.RunProbe(diagnostics_pb2.RunProbeRequest(request_id="m"), timeout=5)
             assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
     container.close()
+
+
+async def test_credentials_unreadable_for_a_database_outage_answer_unavailable(
+    tmp_path: Path,
+) -> None:
+    """The key store's database is unreachable: the client is told to retry, not UNKNOWN."""
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    container = Container.build(make_settings(tmp_path, database_url=unreachable))
+    try:
+        async with start_test_server(container) as server, server.channel() as channel:
+            stub = diagnostics_pb2_grpc.DiagnosticsServiceStub(channel)
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await stub.RunProbe(
+                    diagnostics_pb2.RunProbeRequest(request_id="x", payload=b"a"),
+                    metadata=auth("wdn_01m8k2eb99b31g9dwvwn16bt8n_" + "s" * 43),
+                )
+    finally:
+        container.close()
+    assert caught.value.code() == grpc.StatusCode.UNAVAILABLE

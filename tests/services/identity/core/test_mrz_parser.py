@@ -300,3 +300,20 @@ def test_layouts_cover_every_position_exactly_once(fmt: MrzFormat) -> None:
     every = {(line, col) for line in range(layout.line_count) for col in range(layout.line_length)}
     assert owners.keys() == every
     assert all(n == 1 for n in owners.values())
+
+
+def test_document_code_must_fit_the_format() -> None:
+    assert parse_mrz(TD3, TODAY).problems == ()
+    misread = parse_mrz(("H" + TD3[0][1:], TD3[1]), TODAY)
+    assert [code for code, _ in misread.problems] == ["MRZ_DOCUMENT_CODE_INVALID"]
+    assert not misread.valid
+    assert parse_mrz(("A" + TD2[0][1:], TD2[1]), TODAY).valid
+    assert not parse_mrz(("P" + TD2[0][1:], TD2[1]), TODAY).valid
+
+
+def test_unknown_country_codes_are_problems() -> None:
+    misread = parse_mrz((TD3[0].replace("P<UTO", "P<UTD"), TD3[1]), TODAY)
+    assert [code for code, _ in misread.problems] == ["MRZ_COUNTRY_UNKNOWN"]
+    assert not misread.valid
+    nationality = TD3[1][:10] + "ZZZ" + TD3[1][13:]
+    assert not parse_mrz((TD3[0], nationality), TODAY).valid

@@ -14,7 +14,7 @@ from services.common.operations import InMemoryOperationStore
 from services.identity.core.face_model import DlibFaceModel, default_face_model
 from services.identity.core.images import RgbImage
 from services.identity.core.liveness import InMemoryChallengeStore
-from services.identity.core.reasons import FaceReason, LivenessReason
+from services.identity.core.reasons import DocumentReason, FaceReason, LivenessReason
 from services.identity.core.verdict import RETRY_REASONS, REVIEW_REASONS, Check, CheckStatus
 from services.identity.handlers import IdentityDeps
 from services.identity.ports import (
@@ -135,6 +135,7 @@ def test_unusable_images_are_refused_at_evaluate_naming_the_field(
 
 
 def test_every_identity_reason_code_is_mapped_or_carried_by_the_verdict() -> None:
-    codes = {str(c) for c in (*FaceReason, *LivenessReason, *RETRY_REASONS, *REVIEW_REASONS)}
+    reasons = (*FaceReason, *LivenessReason, *DocumentReason, *RETRY_REASONS, *REVIEW_REASONS)
+    codes = {str(c) for c in reasons}
     unmapped = codes - FINDING_OF_REASON.keys() - NO_FINDING
     assert unmapped == set()

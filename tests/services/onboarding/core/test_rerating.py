@@ -6,11 +6,11 @@ import dataclasses
 from datetime import date, timedelta
 
 from services.common.alerts import Severity
-from services.onboarding.core.checks import ListCategory
+from services.onboarding.core.checks import ListCategory, ScreeningOutcome
 from services.onboarding.core.rerating import customers_in_ring, rerate_customer
 from services.onboarding.core.risk import RatingInput, RescreeningHit, RingInvolvement
 from services.onboarding.core.risk_model import RiskLevel
-from tests.services.onboarding.factories import NOW, checks, default_policy, profile, rate
+from tests.services.onboarding.factories import NOW, checks, default_policy, hit, profile, rate
 
 LATER = NOW + timedelta(days=400)
 
@@ -42,6 +42,25 @@ def test_the_same_event_twice_is_applied_once() -> None:
     assert not twice.applied
     assert twice.rating == once.rating
     assert twice.inputs == once.inputs
+
+
+def test_a_rescreening_hit_on_an_entry_already_rated_adds_nothing() -> None:
+    """Onboarding screened against the new version; its re-screening finds the same entry."""
+    decided = RatingInput(profile(), checks(screening_outcome=ScreeningOutcome((hit(),))))
+    first = rate(decided.checks, decided.profile)
+    same = RescreeningHit(
+        "screening:c:ofac_sdn:36:e", "ofac_sdn:36", ListCategory.SANCTIONS, 0.91, True
+    )
+    result = rerate_customer(decided, first, same, default_policy(), LATER)
+    assert not result.applied
+    assert result.rating == first
+    near_before = RatingInput(
+        profile(), checks(screening_outcome=ScreeningOutcome((hit(is_match=False, score=0.7),)))
+    )
+    stronger = rerate_customer(
+        near_before, rate(near_before.checks, near_before.profile), same, default_policy(), LATER
+    )
+    assert stronger.applied  # a near match that became a match is news
 
 
 def test_rescreening_sanctions_match_adds_points_and_pep_match_sets_the_floor() -> None:

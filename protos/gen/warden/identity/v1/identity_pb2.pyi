@@ -271,6 +271,7 @@ class IdentityResult(_message.Message):
     REASONS_FIELD_NUMBER: _builtins.int
     FACE_MATCH_FIELD_NUMBER: _builtins.int
     TIMINGS_MS_FIELD_NUMBER: _builtins.int
+    DOCUMENT_FIELD_NUMBER: _builtins.int
     decision: Global___Decision.ValueType
     """The decision."""
     @_builtins.property
@@ -289,6 +290,10 @@ class IdentityResult(_message.Message):
     def timings_ms(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]:
         """Milliseconds per stage ("decode", "selfie_face", "document", "liveness", "total")."""
 
+    @_builtins.property
+    def document(self) -> Global___DocumentData:
+        """What the document's machine-readable zone says, when one was read."""
+
     def __init__(
         self,
         *,
@@ -297,14 +302,115 @@ class IdentityResult(_message.Message):
         reasons: _abc.Iterable[_types_pb2.Reason] | None = ...,
         face_match: Global___FaceMatch | None = ...,
         timings_ms: _abc.Mapping[_builtins.str, _builtins.float] | None = ...,
+        document: Global___DocumentData | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["face_match", b"face_match"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["document", b"document", "face_match", b"face_match"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["checks", b"checks", "decision", b"decision", "face_match", b"face_match", "reasons", b"reasons", "timings_ms", b"timings_ms"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["checks", b"checks", "decision", b"decision", "document", b"document", "face_match", b"face_match", "reasons", b"reasons", "timings_ms", b"timings_ms"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___IdentityResult: _TypeAlias = IdentityResult  # noqa: Y015
+
+@_typing.final
+class DocumentData(_message.Message):
+    """The machine-readable zone of a document as read and validated. Names, birth date, document
+    number and optional data are left out on purpose: operation results are kept unencrypted,
+    and those fields are personal data. They are compared with the applicant's typed data in the
+    applicant_* checks instead.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FORMAT_FIELD_NUMBER: _builtins.int
+    DOCUMENT_CODE_FIELD_NUMBER: _builtins.int
+    ISSUING_STATE_FIELD_NUMBER: _builtins.int
+    NATIONALITY_FIELD_NUMBER: _builtins.int
+    SEX_FIELD_NUMBER: _builtins.int
+    EXPIRY_DATE_FIELD_NUMBER: _builtins.int
+    NAMES_TRUNCATED_FIELD_NUMBER: _builtins.int
+    BIRTH_CENTURY_AMBIGUOUS_FIELD_NUMBER: _builtins.int
+    CHECK_DIGITS_FIELD_NUMBER: _builtins.int
+    VALID_FIELD_NUMBER: _builtins.int
+    format: _builtins.str
+    """ICAO 9303 format: "TD1", "TD2", "TD3", "MRV-A" or "MRV-B"."""
+    document_code: _builtins.str
+    """Document code without fillers, e.g. "P" (passport), "ID", "V" (visa)."""
+    issuing_state: _builtins.str
+    """Issuing state or organisation: ISO 3166-1 alpha-3 or an ICAO code ("D", "UTO", "XXA")."""
+    nationality: _builtins.str
+    """Nationality, coded like issuing_state."""
+    sex: _builtins.str
+    """"M", "F" or "X" (unspecified); empty when the MRZ holds another character."""
+    expiry_date: _builtins.str
+    """Expiry date as YYYY-MM-DD (century inferred); empty when the MRZ has no valid date."""
+    names_truncated: _builtins.bool
+    """True when the name field is full: the name on the document may have been truncated."""
+    birth_century_ambiguous: _builtins.bool
+    """True when the MRZ's two-digit birth year fits two centuries (see minimum_age)."""
+    valid: _builtins.bool
+    """True when every check digit is right and every field is well formed."""
+    @_builtins.property
+    def check_digits(self) -> _containers.RepeatedCompositeFieldContainer[Global___MrzCheckDigit]:
+        """Every check digit of the format, in MRZ order."""
+
+    def __init__(
+        self,
+        *,
+        format: _builtins.str = ...,
+        document_code: _builtins.str = ...,
+        issuing_state: _builtins.str = ...,
+        nationality: _builtins.str = ...,
+        sex: _builtins.str = ...,
+        expiry_date: _builtins.str = ...,
+        names_truncated: _builtins.bool = ...,
+        birth_century_ambiguous: _builtins.bool = ...,
+        check_digits: _abc.Iterable[Global___MrzCheckDigit] | None = ...,
+        valid: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["birth_century_ambiguous", b"birth_century_ambiguous", "check_digits", b"check_digits", "document_code", b"document_code", "expiry_date", b"expiry_date", "format", b"format", "issuing_state", b"issuing_state", "names_truncated", b"names_truncated", "nationality", b"nationality", "sex", b"sex", "valid", b"valid"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DocumentData: _TypeAlias = DocumentData  # noqa: Y015
+
+@_typing.final
+class MrzCheckDigit(_message.Message):
+    """One check digit of a machine-readable zone."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELD_FIELD_NUMBER: _builtins.int
+    EXPECTED_FIELD_NUMBER: _builtins.int
+    FOUND_FIELD_NUMBER: _builtins.int
+    OK_FIELD_NUMBER: _builtins.int
+    field: _builtins.str
+    """What it protects: "document_number", "birth_date", "expiry_date", "optional_data" or
+    "composite".
+    """
+    expected: _builtins.int
+    """The digit computed from the data."""
+    found: _builtins.str
+    """The character read in the check-digit position."""
+    ok: _builtins.bool
+    """Whether they agree."""
+    def __init__(
+        self,
+        *,
+        field: _builtins.str = ...,
+        expected: _builtins.int = ...,
+        found: _builtins.str = ...,
+        ok: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expected", b"expected", "field", b"field", "found", b"found", "ok", b"ok"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MrzCheckDigit: _TypeAlias = MrzCheckDigit  # noqa: Y015
 
 @_typing.final
 class VerifyDocumentRequest(_message.Message):

@@ -1,0 +1,246 @@
+"""Fault matrix, the faults that need separate processes: a worker SIGKILLed in the middle of
+an Evaluate's identity verification, and Redis restarted (without persistence) while a graph
+sweep's partitions are queued. Nothing may be lost, nothing doubled. (docs/e2e.md)"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+import sqlalchemy as sa
+from warden.cases.v1 import cases_pb2
+from warden.graph.v1 import graph_pb2, graph_pb2_grpc
+from warden.onboarding.v1 import onboarding_pb2 as pb
+from warden.onboarding.v1 import onboarding_pb2_grpc
+
+from services.common.crypto import generate_key_spec
+from services.graph.synthetic import START, GeneratorConfig
+from tests.e2e.inprocess import empty_postgres
+from tests.support import story
+from tests.support.grpc import auth
+from tests.support.story import MRZ_ENGINE
+from tests.support.topology import PrivateRedis, Process, Topology, channel, token_for
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+
+
+@pytest.fixture
+def engine(postgres_url: str) -> Iterator[sa.Engine]:
+    """The test's own view of the shared database (to watch state and count rows)."""
+    made = sa.create_engine(postgres_url)
+    yield made
+    made.dispose()
+
+
+def scalar(engine: sa.Engine, sql: str, **params: object) -> object:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar()
+
+
+def count(engine: sa.Engine, sql: str) -> int:
+    found = scalar(engine, sql)
+    assert isinstance(found, int)
+    return found
+
+
+def wait_until(check: object, within_s: float, what: str, every_s: float = 0.02) -> None:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        time.sleep(every_s)
+    raise AssertionError(f"timed out after {within_s} s waiting for {what}")
+
+
+def topology_for(tmp_path: Path, postgres_url: str, **extra: str) -> Topology:
+    redis = PrivateRedis(tmp_path / "redis").start()
+    env = {
+        "WARDEN_ENCRYPTION_KEYS": generate_key_spec("e2e"),
+        "WARDEN_WATCHLISTS_CATALOG": str(story.write_catalog(tmp_path / "lists")),
+        **extra,
+    }
+    topology = Topology(tmp_path, postgres_url, redis, extra_env=env)
+    topology.migrate()
+    return topology
+
+
+# --- a worker SIGKILLed mid-verification ----------------------------------------------------
+@pytest.mark.timeout(180)
+async def test_an_identity_worker_killed_mid_verification_loses_and_doubles_nothing(
+    tmp_path: Path, postgres_url: str, engine: sa.Engine, shared_data: Path
+) -> None:
+    empty_postgres(postgres_url)
+    with topology_for(tmp_path, postgres_url) as topology:
+        topology.cli("lists", "load")
+        topology.cli(
+            "cases", "create-officer", "--id", story.OFFICER, "--name", "E", "--role", "analyst"
+        )
+        server = topology.serve("onboarding", "operations", "cases")
+        for queue in ("screening", "cases", "default"):
+            topology.worker([queue])
+        first = topology.worker(["identity"])
+        token = token_for(postgres_url)
+        request = story.evaluate_request(
+            "killed-worker", story.CLEAN, story.Images.load(shared_data)
+        )
+        async with channel(server) as ch:
+            started = await onboarding_pb2_grpc.OnboardingServiceStub(ch).Evaluate(
+                request, metadata=auth(token), timeout=30
+            )
+        application = started.application_id
+        state_sql = "SELECT state FROM operations WHERE id = :id"
+        wait_until(
+            lambda: scalar(engine, state_sql, id=started.operation.id) == "running",
+            90,
+            f"the identity worker to start; log:\n{first.log()}",
+        )
+        first.signal(signal.SIGSTOP)  # frozen inside the step: nothing more happens
+        identity_state = scalar(
+            engine, "SELECT state FROM onboarding_applications WHERE id = :id", id=application
+        )
+        assert identity_state == "received", "the step finished before the worker was stopped"
+        first.signal(signal.SIGKILL)  # no ack, no cleanup: Redis redelivers after the timeout
+        topology.worker(["identity"])
+        async with channel(server) as ch:
+            final = await story.watch(ch, token, started.operation.id, 120)
+            result = story.evaluation_of(final)
+            found = await _settled_cases(ch, token, result.customer_id)
+        expected = await _undisturbed_outcome()
+        assert (result.outcome, list(result.reasons)) == expected
+        assert final.progress_percent == 100
+        counts = {
+            table: scalar(engine, f"SELECT count(*) FROM {table}")
+            for table in (
+                "onboarding_applications",
+                "onboarding_customers",
+                "onboarding_ratings",
+                "identity_results",
+            )
+        }
+        assert counts == dict.fromkeys(counts, 1), counts
+        assert (
+            scalar(engine, "SELECT count(*) FROM operations WHERE kind = 'onboarding.evaluate'")
+            == 1
+        )
+        kinds = [c.kind for c in found]
+        assert sorted(kinds) == sorted(set(kinds)), found  # one case per kind at most
+        assert scalar(engine, "SELECT count(*) FROM case_alerts") == sum(
+            c.alert_count for c in found
+        )
+
+
+async def _undisturbed_outcome() -> tuple[int, list[int]]:
+    """What the clean applicant gets without any fault (see test_story)."""
+    if MRZ_ENGINE:
+        return pb.OUTCOME_APPROVED, []
+    return pb.OUTCOME_PENDING_REVIEW, [pb.CLIENT_REASON_ADDITIONAL_REVIEW_REQUIRED]
+
+
+async def _settled_cases(
+    ch: grpc.aio.Channel, token: str, customer_id: str
+) -> list[cases_pb2.Case]:
+    """The customer's cases once intake has had time to (wrongly) open a second one."""
+    for _ in range(120):
+        found = await story.cases_of(ch, token, cases_pb2.SUBJECT_KIND_CUSTOMER, customer_id)
+        if found:
+            await asyncio.sleep(2)
+            return await story.cases_of(ch, token, cases_pb2.SUBJECT_KIND_CUSTOMER, customer_id)
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"no case for {customer_id}")
+
+
+# --- Redis restarted during a graph sweep ---------------------------------------------------
+SWEEP_HISTORY = GeneratorConfig(
+    seed=9,
+    accounts=3_000,
+    background=15_000,
+    days=40,
+    rings_per_typology=2,
+    payroll_employers=0,
+    merchants=0,
+    households=0,
+    supplier_chains=0,
+)
+PARTITIONS = 6
+
+
+async def _sweep(graph: Process, request_id: str, token: str) -> str:
+    request = graph_pb2.StartSweepRequest(request_id=request_id, partitions=PARTITIONS)
+    request.since.seconds = START - 86_400
+    async with channel(graph) as ch:
+        reply = await graph_pb2_grpc.GraphServiceStub(ch).StartSweep(
+            request, metadata=auth(token), timeout=10
+        )
+    return reply.operation.id
+
+
+async def _result(server: Process, token: str, operation_id: str) -> graph_pb2.SweepResult:
+    async with channel(server) as ch:
+        final = await story.watch(ch, token, operation_id, 150)
+    result = graph_pb2.SweepResult()
+    assert final.result.Unpack(result), final
+    return result
+
+
+@pytest.mark.timeout(300)
+async def test_redis_restarted_during_a_sweep_completes_it_without_duplicate_rings(
+    tmp_path: Path, postgres_url: str, engine: sa.Engine
+) -> None:
+    empty_postgres(postgres_url)
+    fast = {
+        "WARDEN_GRAPH_SWEEP_POLL_S": "0.2",
+        "WARDEN_GRAPH_SWEEP_REDISPATCH_S": "4",
+        "WARDEN_OPERATIONS__STALE_AFTER_S": "8",
+        "WARDEN_OPERATIONS__REQUEUE_EVERY_S": "1",
+    }
+    with topology_for(tmp_path, postgres_url, **fast) as topology:
+        server = topology.serve("graph", "operations")
+        for queues in (["default"], ["graph"], ["cases"]):
+            topology.worker(queues)
+        topology.beat()
+        token = token_for(postgres_url)
+        _, rows = story.history(SWEEP_HISTORY)
+        async with channel(server) as ch:
+            ingested = await graph_pb2_grpc.GraphServiceStub(ch).IngestTransactions(
+                story.batches(rows), metadata=auth(token), timeout=120
+            )
+        assert ingested.inserted == len(rows)
+        operation_id = await _sweep(server, "sweep-under-restart", token)
+        done_sql = "SELECT count(*) FROM graph_sweep_partitions WHERE finished_at IS NOT NULL"
+        wait_until(
+            lambda: 1 <= count(engine, done_sql) < PARTITIONS,
+            120,
+            f"the first partitions; logs:\n{topology.logs()}",
+        )
+        topology.redis.stop()  # the queued partitions go with it (no persistence)
+        topology.redis.start()
+        result = await _result(server, token, operation_id)
+        rings = scalar(engine, "SELECT count(*) FROM graph_rings")
+        assert result.partitions == PARTITIONS
+        assert result.rings == rings
+        assert result.alerts == rings
+        await _until_cases(engine, count(engine, "SELECT count(*) FROM graph_rings"))
+        # The same window swept again finds the same rings: nothing new, no second case.
+        again = await _result(server, token, await _sweep(server, "sweep-again", token))
+        assert (again.rings, again.new_rings) == (result.rings, 0)
+        await asyncio.sleep(2)
+        assert scalar(engine, "SELECT count(*) FROM graph_rings") == rings
+        assert scalar(engine, "SELECT count(*) FROM cases WHERE kind = 'transactions'") == rings
+        assert (
+            scalar(engine, "SELECT count(*) FROM case_alerts WHERE key LIKE 'graph:ring:%'")
+            == rings
+        )
+
+
+async def _until_cases(engine: sa.Engine, rings: int) -> None:
+    sql = "SELECT count(*) FROM case_alerts WHERE key LIKE 'graph:ring:%'"
+    for _ in range(120):
+        if scalar(engine, sql) == rings:
+            return
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"{scalar(engine, sql)} ring alerts reached intake, expected {rings}")
