@@ -29,7 +29,7 @@ def test_retraining_from_the_font_gives_the_same_accuracy(
     # A smaller plan than the shipped one (two members of 3000 blocks, 10 epochs) to keep the
     # suite quick; it still has to land within a point of the shipped model on renders neither
     # has seen.
-    model, _ = train(TrainingPlan(blocks=600, epochs=6, seed=99, members=1))
+    model, _ = train(TrainingPlan(blocks=600, epochs=6, seeds=(99,)))
     model.save(tmp_path / "glyphs.npz")
 
     retrained = accuracy(load_model(tmp_path / "glyphs.npz"), *held_out)
