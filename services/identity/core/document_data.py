@@ -75,13 +75,9 @@ def _unless_unsure(code: str, confidence: float, policy: DataPolicy) -> str:
 
 
 def fields_check(mrz: MrzDocument, confidence: float, policy: DataPolicy) -> Check:
-    """Fields well formed: dates, sex, a primary identifier, a known nationality (an unsure
-    read is MRZ_UNREADABLE, as for the check digits)."""
-    problems = list(mrz.problems)
-    if country_name(mrz.nationality) is None:
-        problems.append(
-            (R.MRZ_COUNTRY_UNKNOWN, f"nationality {mrz.nationality!r} is no country code")
-        )
+    """Fields well formed: document code, dates, sex, a primary identifier, known country
+    codes (an unsure read is MRZ_UNREADABLE, as for the check digits)."""
+    problems = mrz.problems
     if not problems:
         return _pass("mrz_fields", "dates, sex, name and nationality well formed")
     code = _unless_unsure(problems[0][0], confidence, policy)
@@ -147,10 +143,9 @@ def minimum_age_check(
         return _fail("minimum_age", R.UNDERAGE, f"younger than {minimum}")
     if old_enough == {True}:
         return _pass("minimum_age", f"at least {minimum} years old")
-    years = " or ".join(str(d.year) for d in readings)
-    return _unknown(
-        "minimum_age", R.BIRTH_CENTURY_AMBIGUOUS, f"born {years}: check the printed date"
-    )
+    # No years in the sentence: check details are stored in clear, birth dates are personal.
+    detail = f"the birth year fits {len(readings)} centuries: check the printed date of birth"
+    return _unknown("minimum_age", R.BIRTH_CENTURY_AMBIGUOUS, detail)
 
 
 def applicant_checks(

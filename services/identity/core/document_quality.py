@@ -36,7 +36,7 @@ class QualityPolicy:
     min_char_height_px: float = 9.0
     min_sharpness: float = 0.09
     max_glare_fraction: float = 0.02
-    min_edge_margin_chars: float = 0.5
+    min_edge_margin_chars: float = 1.0
     min_space_above_mrz: float = 1.5  # document height above the band, in band heights
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.identity.core.mrz.checkdigit import FILLER, MRZ_ALPHABET, check_digit
-from services.identity.core.mrz.countries import normalise_code
+from services.identity.core.mrz.countries import is_known_code, normalise_code
 from services.identity.core.mrz.dates import BirthDate, parse_birth, parse_expiry
 from services.identity.core.mrz.layout import LAYOUTS, CheckSpec, Layout, MrzFormat, detect_format
 from services.identity.core.mrz.names import parse_name
@@ -189,11 +189,15 @@ def _with_problems(doc: MrzDocument, raw_sex: str) -> MrzDocument:
     if doc.sex is None:
         problems.append(("MRZ_SEX_INVALID", f"sex {raw_sex!r} is not M, F, X or <"))
     if doc.birth.value is None and not _unknown_date(doc.birth_date_raw):
-        problems.append(("MRZ_DATE_INVALID", f"birth date {doc.birth_date_raw!r} is no past date"))
+        # The value stays out of the sentence: it is personal data, and sentences are stored.
+        problems.append(("MRZ_DATE_INVALID", "the birth date is no past calendar date"))
     if doc.expiry_date is None:
         problems.append(("MRZ_DATE_INVALID", f"expiry date {doc.expiry_date_raw!r} is no date"))
     if not doc.surname:
         problems.append(("MRZ_NAME_INVALID", "the name field has no primary identifier"))
+    for role, code in (("issuing state", doc.issuing_state), ("nationality", doc.nationality)):
+        if not is_known_code(code):
+            problems.append(("MRZ_COUNTRY_UNKNOWN", f"{role} {code!r} is no country code"))
     if not problems:
         return doc
     return replace(doc, problems=tuple(problems))

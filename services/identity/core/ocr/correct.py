@@ -1,14 +1,16 @@
 """Check-digit-guided decoding: from per-cell class probabilities to the most likely valid MRZ.
 
-Three pieces of knowledge the glyph classifier does not have:
+What the glyph classifier does not know:
 1. The layout says what each position may hold: a date holds digits, a name letters (ICAO
    9303-3 §4.4), a passport's first character is P; forcing the class removes O/0, I/1, B/8,
    S/5, Z/2 confusions outright.
-2. Check digits (7-3-1 weights, mod 10) cover most fields: when one fails, the cheapest change
+2. Issuing state and nationality must be country codes (ICAO 9303-3 §5): an unknown code is
+   replaced by the most probable known one among the cells' runners-up.
+3. Check digits (7-3-1 weights, mod 10) cover most fields: when one fails, the cheapest change
    (in log-probability) among the covered positions' runners-up that makes it valid is taken,
    trying single changes, then pairs. A change must stay cheap (`MAX_COST`), else the misread
    is left visible for the document checks to report.
-3. The composite check covers fields that have their own check digits; positions of a field
+4. The composite check covers fields that have their own check digits; positions of a field
    whose own check already holds are not touched when repairing the composite.
 """
 
@@ -21,8 +23,19 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
-from services.identity.core.mrz import FILLER, CheckSpec, FieldKind, Layout, MrzFormat, check_digit
+from services.identity.core.mrz import (
+    FILLER,
+    CheckSpec,
+    FieldKind,
+    Layout,
+    MrzFormat,
+    Span,
+    check_digit,
+    is_known_code,
+)
+from services.identity.core.ocr.names import decode_names
 from services.identity.core.ocr.render import ALPHABET
 from services.identity.core.ocr.segment import FloatArray
 
@@ -40,6 +53,19 @@ _ALLOWED: Final = {
     FieldKind.ALPHA: _LETTERS | {FILLER},
     FieldKind.ALNUM: _DIGITS | _LETTERS | {FILLER},
 }
+# Where only letters may stand, a digit read there lends its probability to its look-alike
+# letter, and the other way round where only digits may.
+_LETTER_FOR_DIGIT: Final = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
+_DIGIT_FOR_LETTER: Final = {
+    "O": "0",
+    "Q": "0",
+    "D": "0",
+    "I": "1",
+    "Z": "2",
+    "S": "5",
+    "G": "6",
+    "B": "8",
+}
 
 # The first character of the document code is fixed per format (ICAO 9303-4 §4.2.2: P for
 # passports; 9303-5: A, C or I for cards; 9303-7: V for visas).
@@ -50,6 +76,8 @@ _DOCUMENT_CODES: Final = {
     MrzFormat.MRV_A: "V",
     MrzFormat.MRV_B: "V",
 }
+
+_COUNTRY_FIELDS: Final = ("issuing_state", "nationality")
 
 Position = tuple[int, int]
 
@@ -74,6 +102,12 @@ def decode(probabilities: Sequence[FloatArray], layout: Layout) -> Decoded:
     """The best reading of `layout` given one (length, 37) probability array per line."""
     masked = [_mask(line, index, layout) for index, line in enumerate(probabilities)]
     chars = [[ALPHABET[int(i)] for i in line.argmax(axis=1)] for line in masked]
+    names = layout.field("names").span
+    chars[names.line][names.start : names.end] = decode_names(
+        masked[names.line][names.start : names.end]
+    )
+    for name in _COUNTRY_FIELDS:
+        _repair_country(layout.field(name).span, chars, masked)
     for spec in layout.checks:
         if not _valid(spec, chars):
             _repair(spec, chars, masked, layout)
@@ -96,8 +130,46 @@ def _mask(line: FloatArray, index: int, layout: Layout) -> FloatArray:
     # fields (dates, check digits) a filler is legal but rare, so it has to be clearly read.
     numeric = np.array([kind is FieldKind.NUMERIC for kind in kinds])
     allowed[numeric, ALPHABET.index(FILLER)] = _FILLER_IN_NUMERIC
+    line = _lend_lookalikes(line, numeric, np.array([kind is FieldKind.ALPHA for kind in kinds]))
     masked = line * allowed + 1e-9
     return np.asarray(masked / masked.sum(axis=1, keepdims=True), np.float32)
+
+
+def _lend_lookalikes(
+    line: FloatArray, numeric: npt.NDArray[np.bool_], alpha: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """Where only digits may stand, a letter read there most likely is its look-alike digit
+    (fonts in the wild draw O/0, I/1, S/5, B/8 closer than OCR-B does): its probability goes to
+    that digit before the mask removes it, and the check digits have the last word. Where only
+    letters may stand, and no check digit will, a digit lends just a hundredth: enough to pick
+    O over Q for a round 0, not to override a D the classifier itself gave a few percent."""
+    lent = line.copy()
+    for digit, letter in _LETTER_FOR_DIGIT.items():
+        lent[alpha, ALPHABET.index(letter)] += 0.01 * line[alpha, ALPHABET.index(digit)]
+    for letter, digit in _DIGIT_FOR_LETTER.items():
+        lent[numeric, ALPHABET.index(digit)] += line[numeric, ALPHABET.index(letter)]
+    return lent
+
+
+def _repair_country(span: Span, chars: list[list[str]], probs: list[FloatArray]) -> None:
+    """An issuing state or nationality that is no country code becomes the most probable code
+    that is one, among the runners-up of its three cells (no check digit covers these)."""
+    row = chars[span.line]
+    if is_known_code("".join(row[span.start : span.end])):
+        return
+    cells = probs[span.line][span.start : span.end]
+    options = [np.argsort(cell)[::-1][:_ALTERNATIVES] for cell in cells]
+    best, best_cost = None, MAX_COST
+    for combination in itertools.product(*options):
+        code = "".join(ALPHABET[int(i)] for i in combination)
+        cost = -sum(
+            math.log(float(cell[i]) / float(cell.max()))
+            for cell, i in zip(cells, combination, strict=True)
+        )
+        if cost < best_cost and is_known_code(code):
+            best, best_cost = code, cost
+    if best is not None:
+        row[span.start : span.end] = list(best)
 
 
 def _valid(spec: CheckSpec, chars: list[list[str]]) -> bool:

@@ -155,7 +155,8 @@ def cut_cells(ink_strip: GrayImage, grid: Grid, n: int) -> FloatArray:
 def cut_lines(
     band: PreparedBand, rows: Sequence[tuple[int, int]], length: int
 ) -> list[FloatArray] | None:
-    """Cells of each of `rows` read as lines of `length` characters; None if one does not fit."""
+    """Cells of each of `rows` read as lines of `length` characters; None if a line does not
+    fit the pitch."""
     lines = []
     for row in rows:
         ink, binary = band.strip(row)

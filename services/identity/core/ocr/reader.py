@@ -24,7 +24,7 @@ from services.identity.core.ocr.band import Band, crop_band, find_bands
 from services.identity.core.ocr.correct import Decoded, decode
 from services.identity.core.ocr.glyphs import GlyphModel, default_model
 from services.identity.core.ocr.grid import cut_lines
-from services.identity.core.ocr.render import GrayImage
+from services.identity.core.ocr.render import ALPHABET, GrayImage
 from services.identity.core.ocr.segment import PreparedBand, prepare_band
 
 # Layout hypotheses by line shape; a visa is told from a TD by its document code after reading.
@@ -42,8 +42,10 @@ MIN_CONFIDENCE: Final = 0.75
 
 @dataclass(frozen=True, slots=True)
 class MrzReading:
-    """What was read: the MRZ lines, a confidence in [0, 1], the band's (x, y, w, h) in image
-    pixels and the time each stage took."""
+    """What was read: the MRZ lines, the mean probability of the characters chosen (how sure
+    the OCR is of what it printed, whatever the check digits say: a confidently read failing
+    check digit is a finding, a doubtful one a misread), the check digits that hold, the band's
+    (x, y, w, h) in image pixels and the time each stage took."""
 
     lines: tuple[str, ...]
     confidence: float
@@ -89,9 +91,6 @@ class _Candidate:
     @property
     def plausible(self) -> bool:
         return self.share >= MIN_CHECK_SHARE and self.decoded.confidence >= MIN_CONFIDENCE
-
-
-_NO_BAND: Final = Band(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def read_mrz(pixels: RgbImage, model: GlyphModel | None = None) -> MrzReading | None:
@@ -146,24 +145,25 @@ def _read_shape(
     probabilities = glyphs.probabilities(np.concatenate(lines))
     mark = clock.add("classify", mark)
     per_line = [probabilities[i * length : (i + 1) * length] for i in range(line_count)]
-    # Passport or visa (same shape): decode as both; the document code is pinned per format,
-    # so the wrong one pays for it in confidence and check digits.
-    decoded = max((decode(per_line, LAYOUTS[f]) for f in dict.fromkeys(formats)), key=_score)
+    decoded = decode(per_line, LAYOUTS[_format(per_line[0][0], formats)])
     clock.add("correct", mark)
     return decoded
 
 
-def _score(decoded: Decoded) -> float:
-    return _Candidate(decoded, _NO_BAND).score
+def _format(first_cell: np.ndarray, formats: tuple[MrzFormat, MrzFormat]) -> MrzFormat:
+    """Visa only when the first cell clearly reads V; else the passport or card of that shape.
+    Not by which decodes with more valid check digits: a visa has fewer to satisfy (no
+    composite), and a damaged passport read as a "valid visa" is worse than a passport read
+    with one failing check digit."""
+    usual, visa = formats
+    return visa if float(first_cell[ALPHABET.index("V")]) >= 0.5 else usual
 
 
 def _reading(candidate: _Candidate, clock: _Clock) -> MrzReading:
     decoded = candidate.decoded
     return MrzReading(
         lines=decoded.lines,
-        confidence=round(
-            decoded.confidence * decoded.checks_passed / max(decoded.checks_total, 1), 4
-        ),
+        confidence=round(decoded.confidence, 4),
         band=candidate.band.box(),
         timings_ms=clock.timings(),
         checks_passed=decoded.checks_passed,

@@ -43,6 +43,9 @@ class LineStyle:
     weight: int = 0
     stretch: float = 1.0
     """Horizontal scale of the whole line: printers and OCR-B cuts differ in glyph width."""
+    plain_i: bool = False
+    """Print `I` as a bare stem: OCR-B's `I` has serifs, but some MRZ fonts in the wild (the
+    ICAO specimen renders among them) drop them."""
 
 
 @cache
@@ -51,13 +54,17 @@ def _font() -> ImageFont.FreeTypeFont:
 
 
 @cache
-def master_glyph(char: str, weight: int = 0) -> GrayImage:
-    """The glyph as ink (255) on 0, in a master cell one advance wide."""
+def master_glyph(char: str, weight: int = 0, stem_only: bool = False) -> GrayImage:
+    """The glyph as ink (255) on 0, in a master cell one advance wide (`stem_only`: just the
+    columns inked over most of the height, i.e. an `I` without its serifs)."""
     font = _font()
     width = round(font.getlength(char))
     image = Image.new("L", (width, _MASTER_HEIGHT), 0)
     ImageDraw.Draw(image).text((0, _MASTER_TOP - _cap_top()), char, font=font, fill=255)
     glyph = np.asarray(image, dtype=np.uint8).copy()
+    if stem_only:
+        inked = (glyph > 127).sum(axis=0)
+        glyph[:, inked < 0.6 * inked.max()] = 0
     if weight:
         kernel = np.ones((abs(weight) * 2 + 1, abs(weight) * 2 + 1), np.uint8)
         op = cv2.dilate if weight > 0 else cv2.erode
@@ -82,7 +89,7 @@ def _cap_height() -> int:
 
 def render_line(text: str, style: LineStyle) -> GrayImage:
     """`text` as ink (255) on 0, one cap height plus half of it above and below."""
-    cells = [master_glyph(c, style.weight) for c in text]
+    cells = [master_glyph(c, style.weight, style.plain_i and c == "I") for c in text]
     advance = cells[0].shape[1]
     cap = _cap_height()
     pitch = style.pitch_ratio * cap

@@ -28,6 +28,7 @@ class Distortion:
     blur_sigma: float = 1.2
     noise_sigma: float = 8.0
     jpeg_quality_min: int = 35
+    shear: float = 0.0  # horizontal shear, as a photo taken from the side slants the glyphs
 
 
 def random_text(rng: Rng, length: int) -> str:
@@ -104,8 +105,14 @@ def _warp(image: FloatImage, rng: Rng, limits: Distortion) -> FloatImage:
     perspective = cv2.getPerspectiveTransform(corners, (corners + jitter).astype(np.float32))
     angle = rng.uniform(-limits.rotation_deg, limits.rotation_deg)
     rotation = np.vstack([cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), [0, 0, 1]])
+    slant = rng.uniform(-limits.shear, limits.shear)
+    shear = np.array([[1.0, slant, -slant * height / 2], [0, 1, 0], [0, 0, 1]])
     border = tuple(float(v) for v in np.median(image.reshape(-1, image.shape[2]), axis=0))
     warped = cv2.warpPerspective(
-        image, rotation @ perspective, (width, height), flags=cv2.INTER_LINEAR, borderValue=border
+        image,
+        rotation @ shear @ perspective,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderValue=border,
     )
     return np.asarray(warped, np.float32)

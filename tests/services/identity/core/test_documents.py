@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pytest
 
 from bench.identity.document_images import (
@@ -22,6 +23,7 @@ from bench.identity.document_images import (
     with_blur,
     with_glare,
 )
+from services.identity.core.document_quality import measure_band
 from services.identity.core.documents import (
     ApplicantData,
     DocumentPolicy,
@@ -355,3 +357,20 @@ def test_a_wrong_check_digit_on_an_unsure_read_asks_for_a_retry(
         status(analyse(SyntheticDocument(passport.pixels, bad_sex)), "mrz_fields")[1]
         == "MRZ_UNREADABLE"
     )
+
+
+def test_mrz_cut_at_the_side_is_cropped(passport: SyntheticDocument) -> None:
+    x, _, width, _ = measure_band(passport.pixels, passport.reading.band).text_box
+    assert status(analyse(passport), "document_cropping")[0] is CheckStatus.PASS
+    keep = x + width + 10  # less than one character of margin on the right
+    cut = SyntheticDocument(np.ascontiguousarray(passport.pixels[:, :keep]), passport.reading)
+    assert status(analyse(cut), "document_cropping") == (CheckStatus.FAIL, "DOCUMENT_CROPPED")
+
+
+def test_check_sentences_carry_no_personal_data() -> None:
+    doc = draw_document(CZE)
+    typed = ApplicantData("Vzor", "Specimen", date(1911, 1, 2), "99003854")
+    report = analyse(doc, typed, today=date(2011, 6, 1))
+    sentences = " ".join(c.detail for c in report.checks)
+    for personal in ("SPECIMEN", "VZOR", "1911", "2011", "110101", "99003853", "99003854"):
+        assert personal not in sentences.upper()

@@ -309,3 +309,11 @@ def test_document_code_must_fit_the_format() -> None:
     assert not misread.valid
     assert parse_mrz(("A" + TD2[0][1:], TD2[1]), TODAY).valid
     assert not parse_mrz(("P" + TD2[0][1:], TD2[1]), TODAY).valid
+
+
+def test_unknown_country_codes_are_problems() -> None:
+    misread = parse_mrz((TD3[0].replace("P<UTO", "P<UTD"), TD3[1]), TODAY)
+    assert [code for code, _ in misread.problems] == ["MRZ_COUNTRY_UNKNOWN"]
+    assert not misread.valid
+    nationality = TD3[1][:10] + "ZZZ" + TD3[1][13:]
+    assert not parse_mrz((TD3[0], nationality), TODAY).valid

@@ -72,3 +72,28 @@ def test_a_costly_change_is_not_made_to_satisfy_a_check_digit() -> None:
     assert -np.log((1 - 0.999999) / (len(ALPHABET) - 1)) > MAX_COST
     assert decoded.lines[1][2] == "7"
     assert decoded.checks_passed < decoded.checks_total
+
+
+def test_an_unknown_country_code_becomes_the_likeliest_known_one() -> None:
+    probs = confident(TD3)
+    confuse(probs, 0, 4, "D", 0.6)  # issuing state UT[O] read as UTD, which is no country
+
+    decoded = decode(probs, LAYOUTS[MrzFormat.TD3])
+
+    assert decoded.lines[0][2:5] == "UTO"
+
+
+def test_letters_after_the_trailing_fillers_of_the_names_are_fillers() -> None:
+    probs = confident(TD3)
+    for column in range(30, 34):
+        confuse(probs, 0, column, "C", 0.6)  # ...MARIA<<<<<CCCC<<<: no third name group exists
+
+    decoded = decode(probs, LAYOUTS[MrzFormat.TD3])
+
+    assert decoded.lines == TD3
+
+
+def test_a_well_read_name_with_several_words_is_kept() -> None:
+    lines = ("P<UTOVAN<DER<BERG<<ANNA<MARIA<<<<<<<<<<<<<<<", TD3[1])
+    decoded = decode(confident(lines), LAYOUTS[MrzFormat.TD3])
+    assert decoded.lines[0] == lines[0]
