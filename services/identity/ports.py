@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from services.common.errors import NotFound
+from services.identity.core.document_data import Applicant  # re-exported: what was typed
 from services.identity.core.faces import FaceAnalysis
 from services.identity.core.images import RgbImage
 from services.identity.core.liveness.challenge import (  # re-exported: a port like the others
@@ -88,16 +89,6 @@ class ResultStore(Protocol):
         ...
 
     def get(self, operation_id: str) -> VerificationRecord | None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Applicant:
-    """What the applicant typed (PII: encrypted whenever it is at rest or on the queue)."""
-
-    given_names: str | None = None
-    surname: str | None = None
-    birth_date: date | None = None
-    document_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ from datetime import date
 
 from services.identity.core.documents import (
     OCR_MODULE,
-    ApplicantData,
     DocumentPolicy,
     MrzReader,
     analyse_document,
@@ -46,16 +45,8 @@ class MrzDocumentAnalyser:
     def analyse(
         self, pixels: RgbImage, applicant: Applicant | None, today: date
     ) -> DocumentOutcome:
-        data = None
-        if applicant is not None:
-            data = ApplicantData(
-                given_names=applicant.given_names,
-                surname=applicant.surname,
-                birth_date=applicant.birth_date,
-                document_number=applicant.document_number,
-            )
         report = analyse_document(
-            pixels, data, self.policy, today, reader=self.reader, portraits=self._portraits()
+            pixels, applicant, self.policy, today, reader=self.reader, portraits=self._portraits()
         )
         timings = {f"document_{k}": float(v) for k, v in report.timings_ms.items()}
         return DocumentOutcome(report.checks, timings, report.mrz, report.portrait)

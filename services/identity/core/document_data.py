@@ -38,7 +38,8 @@ class DataPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Applicant:
-    """What the applicant typed; any field may be missing."""
+    """What the applicant typed; any field may be missing. PII: encrypted whenever it is at
+    rest or on the queue."""
 
     given_names: str | None = None
     surname: str | None = None
