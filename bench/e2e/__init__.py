@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from bench.e2e.loadgen import Bounds
@@ -28,10 +30,12 @@ from bench.e2e.run import (
     screening_stacks,
     started,
 )
-from bench.e2e.stacks import production_unavailable
+from bench.e2e.stacks import SPECIMEN_ENV, production_unavailable
 from bench.e2e.workloads import ONBOARDING_STAGES, SCREENING_STAGES, Evidence
 from bench.screening.speed import query_mix
-from services.identity.demo import PASSPORT, stand_in_selfie
+from services.identity.core.images import decode_image, encode_jpeg
+from services.identity.demo import HOLDER_PORTRAIT, HOLDER_SELFIE
+from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
 from tests.conftest import find_shared_data
 
 WORKLOADS = ("screening", "onboarding")
@@ -98,9 +102,25 @@ async def _screening(options: argparse.Namespace, stacks: list[str], data: Path)
             print_table(trial, await screening_runs(stack, parties, trial), SCREENING_STAGES)
 
 
+def _evidence(data: Path) -> Evidence:
+    """A valid synthetic passport for the workload's applicant (bench.e2e.workloads.applicant)
+    with a real face on it, and another photo of that person as the selfie: APPROVED when
+    nothing is wrong, so every stage, the decision and its records are exercised."""
+    holder = HolderFields(
+        surname="ERIKSSON",
+        given_names="ANNA MARIA",
+        document_number="L898902C3",
+        birth_date=date(1974, 8, 12),
+        expiry_date=date(2034, 5, 31),
+    )
+    portrait = decode_image((data / HOLDER_PORTRAIT).read_bytes()).pixels
+    document = encode_jpeg(render_specimen(holder, portrait, SpecimenOptions()).pixels, quality=92)
+    return Evidence(document, (data / HOLDER_SELFIE).read_bytes())
+
+
 async def _onboarding(options: argparse.Namespace, stacks: list[str], data: Path) -> None:
-    passport = (data / PASSPORT).read_bytes()
-    evidence = Evidence(passport, stand_in_selfie(passport))
+    os.environ.update(SPECIMEN_ENV)  # the embedded stack reads identity settings from here
+    evidence = _evidence(data)
     bounds = Bounds(options.onboarding_p95_ms, options.max_error_rate)
     load = plan(options.onboarding_levels, options.onboarding_seconds, options.max_flows, bounds, 3)
     for kind in stacks:

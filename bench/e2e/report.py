@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bench.e2e.loadgen import END_TO_END, RunResult
@@ -93,3 +93,12 @@ def format_table(title: str, rows: Sequence[Row], stages: Sequence[str]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.extend(f"stopped at {row.concurrency}: {row.stopped}" for row in rows if row.stopped)
     return "\n".join(lines)
+
+
+def format_cpu(per_run: Sequence[Mapping[str, float]]) -> str:
+    """One line: median over runs of the CPU milliseconds per flow of each process role."""
+    roles = sorted({role for run in per_run for role in run})
+    cells = [
+        f"{role} {_median([run[role] for run in per_run if role in run]):.2f}" for role in roles
+    ]
+    return "CPU per flow, ms (median of runs): " + ", ".join(cells)

@@ -6,13 +6,14 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 
+from bench.e2e import cpu
 from bench.e2e.loadgen import Bounds, LoadPlan, RunResult, step_load
-from bench.e2e.report import format_table, summarise
+from bench.e2e.report import format_cpu, format_table, summarise
 from bench.e2e.stacks import Stack, WorkerSpec, embedded_stack, production_stack
 from bench.e2e.workloads import (
     Evidence,
@@ -50,24 +51,46 @@ def channel(stack: Stack) -> grpc.aio.Channel:
     return grpc.aio.insecure_channel(stack.address, options=options)
 
 
-async def screening_runs(stack: Stack, parties: Sequence[Party], trial: Trial) -> list[RunResult]:
+@dataclass(slots=True)
+class Measured:
+    """The runs of one trial, and the CPU each process role spent per flow in each run."""
+
+    runs: list[RunResult] = field(default_factory=list)
+    cpu: list[dict[str, float]] = field(default_factory=list)
+
+
+async def _measured_run(
+    stack: Stack, flow: ScreeningFlow | OnboardingFlow, trial: Trial, measured: Measured
+) -> None:
+    before = cpu.snapshot(stack.processes)
+    result = await step_load(flow, trial.plan, flow.after_level)
+    flows = trial.plan.warmup_flows + sum(lv.completed + lv.error_count for lv in result.levels)
+    measured.cpu.append(cpu.per_flow_ms(before, cpu.snapshot(stack.processes), flows))
+    measured.runs.append(result)
+
+
+async def screening_runs(stack: Stack, parties: Sequence[Party], trial: Trial) -> Measured:
+    measured = Measured()
     async with channel(stack) as chan:
         flow = ScreeningFlow(chan, stack, parties)
-        return [await step_load(flow, trial.plan, flow.after_level) for _ in range(trial.runs)]
+        for _ in range(trial.runs):
+            await _measured_run(stack, flow, trial, measured)
+    return measured
 
 
-async def onboarding_runs(stack: Stack, evidence: Evidence, trial: Trial) -> list[RunResult]:
-    results = []
+async def onboarding_runs(stack: Stack, evidence: Evidence, trial: Trial) -> Measured:
+    measured = Measured()
     async with channel(stack) as chan:
         for _ in range(trial.runs):
             flow = OnboardingFlow(chan, stack, evidence, uuid.uuid4().hex[:8])
-            results.append(await step_load(flow, trial.plan, flow.after_level))
+            await _measured_run(stack, flow, trial, measured)
             print(f"  outcomes: {dict(sorted(flow.outcomes.items()))}", flush=True)
-    return results
+    return measured
 
 
-def print_table(trial: Trial, runs: Sequence[RunResult], stages: Sequence[str]) -> str:
-    table = format_table(trial.title, summarise(runs, stages), stages)
+def print_table(trial: Trial, measured: Measured, stages: Sequence[str]) -> str:
+    table = format_table(trial.title, summarise(measured.runs, stages), stages)
+    table += "\n" + format_cpu(measured.cpu)
     print(table, flush=True)
     return table
 

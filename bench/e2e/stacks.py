@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +37,13 @@ from workers.embedded import EmbeddedWorker
 
 # Long enough that a backlog of prefetched identity tasks is never redelivered mid-run (the
 # test topology's 5 s is for its fault tests, not for a load run).
+# The onboarding workload's passport is a synthetic ICAO specimen (issuer UTO), which a real
+# deployment refuses: both stacks accept specimens for the benchmark (see bench.e2e.evidence).
+SPECIMEN_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
 BENCH_ENV = {
     "WARDEN_CELERY__VISIBILITY_TIMEOUT_S": "3600",
     "WARDEN_CELERY__RESTORE_INTERVAL_S": "60",
+    **SPECIMEN_ENV,
 }
 
 
@@ -49,6 +54,7 @@ class Stack:
     address: str
     token: str
     database: Database
+    processes: Mapping[str, int]  # role -> pid, for CPU accounting
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +95,9 @@ async def embedded_stack(
         deps.install(container)
         with EmbeddedWorker(container.celery, concurrency=worker_threads):
             async with start_test_server(container) as server:
-                yield Stack(server.address, server.key("*", name="bench"), container.database)
+                token = server.key("*", name="bench")
+                everything = {"one process (client, server, worker)": os.getpid()}
+                yield Stack(server.address, token, container.database, everything)
     finally:
         container.close()
 
@@ -123,6 +131,14 @@ def production_unavailable() -> str | None:
     return None
 
 
+def _pids(topology: Topology) -> dict[str, int]:
+    pids = {p.name: p.popen.pid for p in topology.processes if p.popen is not None}
+    if topology.redis.process is not None:
+        pids["redis"] = topology.redis.process.pid
+    pids["client"] = os.getpid()
+    return pids
+
+
 @contextmanager
 def production_stack(
     workdir: Path, *, serve: Sequence[str], workers: Sequence[WorkerSpec]
@@ -140,6 +156,6 @@ def production_stack(
             database = Database.from_url(url)
             try:
                 token = KeyStore(database).create_key("bench", ["*"]).token
-                yield Stack(f"127.0.0.1:{server.port}", token, database)
+                yield Stack(f"127.0.0.1:{server.port}", token, database, _pids(topology))
             finally:
                 database.dispose()

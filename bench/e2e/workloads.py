@@ -87,7 +87,7 @@ class Evidence:
 
 
 def applicant() -> onb.Applicant:
-    """The specimen passport's holder, as the demo's clean applicant types it."""
+    """The holder of the workload's passport (bench.e2e._evidence), as they type it."""
     return onb.Applicant(
         given_names="Anna Maria",
         family_name="Eriksson",

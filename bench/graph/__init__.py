@@ -13,6 +13,7 @@ import argparse
 import resource
 import statistics
 import time
+from pathlib import Path
 
 from bench.graph.accuracy import Accuracy, evaluate
 from bench.graph.scale import measure, print_rows
@@ -32,6 +33,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--workers", default="1,2", help="worker process counts to compare")
     parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep (and reuse) the databases in this folder"
+    )
     args = parser.parse_args(argv)
     if args.mode in ("accuracy", "all"):
         run_accuracy(args.seeds, args.rings, args.background)
@@ -39,7 +43,7 @@ def main(argv: list[str]) -> int:
         run_detect([int(s) for s in args.sizes.split(",")])
     if args.mode in ("scale", "all"):
         workers = tuple(int(w) for w in args.workers.split(","))
-        run_scale([int(s) for s in args.sizes.split(",")], workers, args.partitions)
+        run_scale([int(s) for s in args.sizes.split(",")], workers, args.partitions, args.keep)
     return 0
 
 
@@ -84,11 +88,13 @@ def _print_accuracy(seed: int, n_tx: int, elapsed: float, r: Accuracy) -> None:
     )
 
 
-def run_scale(sizes: list[int], workers: tuple[int, ...], partitions: int) -> None:
+def run_scale(
+    sizes: list[int], workers: tuple[int, ...], partitions: int, keep: Path | None = None
+) -> None:
     """Import, sweep (per worker count) and AnalyzeAccount at each size; see scale.py."""
     rows = []
     for size in sizes:
-        rows.append(measure(size, workers, partitions, keep=None))
+        rows.append(measure(size, workers, partitions, keep))
         print_rows(rows[-1:], workers)
     print_rows(rows, workers)
 

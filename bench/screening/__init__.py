@@ -1,8 +1,9 @@
 """Screening benchmark: accuracy on the shared eval sets and speed against all shared lists.
 
 Run: `.venv/bin/python -m bench screening [--sample=N] [--runs=N] [--skip-accuracy]
-[--skip-speed]`. Data: ../shared/data/watchlists (WARDEN_SHARED_DATA overrides). Lists are read
-by the `watchlists` parsers (the shipped catalog, plus the opt-in PEP sample).
+[--skip-speed] [--errors]` (`--errors` lists the name benchmark's training-split errors).
+Data: ../shared/data/watchlists (WARDEN_SHARED_DATA overrides). Lists are read by the
+`watchlists` parsers (the shipped catalog, plus the opt-in PEP sample).
 """
 
 from __future__ import annotations
@@ -46,16 +47,23 @@ def main(argv: list[str]) -> int:
     options = ScreenOptions()
     eval_dir = data / "watchlists" / "eval"
     if "--skip-accuracy" not in argv:
-        _accuracy(eval_dir, data, index, options, _option(argv, "sample", None))
+        sample = _option(argv, "sample", None)
+        _accuracy(eval_dir, data, index, options, sample, show_errors="--errors" in argv)
     if "--skip-speed" not in argv:
         speed_tables(data, parties, index, runs=_option(argv, "runs", 3) or 3)
     return 0
 
 
 def _accuracy(
-    eval_dir: Path, data: Path, index: CandidateIndex, options: ScreenOptions, sample: int | None
+    eval_dir: Path,
+    data: Path,
+    index: CandidateIndex,
+    options: ScreenOptions,
+    sample: int | None,
+    *,
+    show_errors: bool,
 ) -> None:
-    name_benchmark(eval_dir, index.stats, options.threshold)
+    name_benchmark(eval_dir, index.stats, options.threshold, show_errors)
     cross_script(eval_dir, index.stats, options.threshold)
     putin_spellings(eval_dir, index, options)
     un_index = CandidateIndex(index.parties_of("un_sc"), index.stats)

@@ -78,8 +78,11 @@ def _confusions(
     return ours, baseline
 
 
-def name_benchmark(eval_dir: Path, stats: WordStats, threshold: float) -> dict[str, float]:
-    """Print P/R/F1 per case group, train and held-out, beside logic-v2 on the same pairs."""
+def name_benchmark(
+    eval_dir: Path, stats: WordStats, threshold: float, show_errors: bool = False
+) -> dict[str, float]:
+    """Print P/R/F1 per case group, train and held-out, beside logic-v2 on the same pairs
+    (`show_errors`: also the training split's false negatives and positives)."""
     pairs = load_name_pairs(eval_dir)
     scored = [(pair, pair_score(pair, stats)) for pair in pairs]
     print(f"\nName benchmark ({len(pairs)} pairs; ours at {threshold}, logic-v2 at 0.7)")
@@ -104,7 +107,24 @@ def name_benchmark(eval_dir: Path, stats: WordStats, threshold: float) -> dict[s
         ours, _ = _confusions(scored, lambda p: not p.held_out, candidate)
         print(f"  {candidate}: {ours.f1:.3f}", end="")
     print()
+    if show_errors:
+        training_errors(scored, threshold)
     return figures
+
+
+def training_errors(scored: Sequence[tuple[NamePair, float]], threshold: float) -> None:
+    """The training split's errors, worst first (the held-out split is never shown: it is
+    what keeps tuning honest)."""
+    wrong = [
+        (pair, score)
+        for pair, score in scored
+        if not pair.held_out and (score >= threshold) != pair.is_match
+    ]
+    print(f"training split errors ({len(wrong)}; FN = labelled match scored below {threshold}):")
+    for pair, score in sorted(wrong, key=lambda item: (item[0].is_match, -item[1])):
+        kind = "FN" if pair.is_match else "FP"
+        baseline = f"{pair.logic_v2:.2f}" if pair.logic_v2 is not None else "  - "
+        print(f"  {kind} {score:.2f} (logic-v2 {baseline}) {pair.name1!r} | {pair.name2!r}")
 
 
 def un_ground_truth(index: CandidateIndex, untreated: Sequence[Party]) -> list[str | None]:

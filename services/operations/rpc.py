@@ -22,7 +22,7 @@ MAX_WATCH_S = 600
 FIRST_POLL_S = 0.05
 # A watcher learns of a change at most this late. Each poll is one primary-key read, so a
 # short cap is cheap; at 1 s it added up to 0.8 s to what an onboarding client waited for a
-# decision that took 0.9 s on the server (bench/e2e, docs/e2e.md).
+# decision that took 0.9 s on the server (bench/e2e, docs/load.md).
 MAX_POLL_S = 0.25
 
 

@@ -6,8 +6,10 @@ Lists: the watchlists `ListRegistry`, kept on the version the lists area stored 
 screening keeps answering from the live version meanwhile.
 
 Re-screening: when this process installs a new version, it submits one operation
-"screening.rescreen" keyed by (old version, new version). Operations are idempotent by request
-id, so however many replicas notice the version, the delta is re-screened once.
+"screening.rescreen" per customer partition (`WARDEN_SCREENING_RESCREEN_PARTITIONS`), keyed by
+(old version, new version, partition): each is a task on the screening queue, so worker
+processes on every core share the work. Operations are idempotent by request id, so however
+many replicas notice the version, each partition is re-screened once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from services.common.runtime import Container
 from services.screening.adapters.stores import SqlCustomerStore, SqlSuppressionStore
 from services.screening.core.screen import ScreenOptions
 from services.screening.handlers import ScreeningDeps
-from services.screening.ports import ListDelta, ScreeningIndex, build_screening_index
+from services.screening.ports import (
+    WHOLE,
+    ListDelta,
+    Partition,
+    ScreeningIndex,
+    build_screening_index,
+)
 from services.screening.settings import ScreeningSettings
 from watchlists.deps import deps_of
 from watchlists.handlers import refresh_registry
@@ -107,7 +115,7 @@ def build_deps(container: Container) -> ScreeningDeps:
     """Settings -> list registry -> stores -> deps. Used via `container.area("screening", ...)`."""
     settings = ScreeningSettings()
     lists = RegistryLists(container, utcnow)
-    lists.registry.subscribe(rescreen_on_delta(container))
+    lists.registry.subscribe(rescreen_on_delta(container, settings.rescreen_partitions))
     lists.registry.subscribe(freeze_long_lived)
     return ScreeningDeps(
         lists=lists,
@@ -129,28 +137,45 @@ def screening_deps(container: Container) -> ScreeningDeps:
     return container.area(AREA, build_deps)
 
 
-def rescreen_operation(old_version: str | None, new_version: str) -> NewOperation:
-    """The one operation that re-screens monitored customers for a version change."""
+def rescreen_operation(
+    old_version: str | None, new_version: str, partition: Partition = WHOLE
+) -> NewOperation:
+    """The operation that re-screens one partition of the monitored customers for a version
+    change (the whole of them when there is one partition)."""
     previous = old_version or ""
+    request_id = f"rescreen:{previous}:{new_version}"
+    if partition.count > 1:
+        request_id += f":{partition.index}/{partition.count}"
     return NewOperation(
         kind=RESCREEN_KIND,
         owner="system:screening",
-        request_id=f"rescreen:{previous}:{new_version}",
-        input_sha256=input_digest(previous, new_version),
+        request_id=request_id,
+        input_sha256=input_digest(
+            previous, new_version, str(partition.index), str(partition.count)
+        ),
         task_name=RESCREEN_TASK,
         task_queue=AREA,
-        task_kwargs={"old_version": previous, "new_version": new_version},
+        task_kwargs={
+            "old_version": previous,
+            "new_version": new_version,
+            "partition": partition.index,
+            "partitions": partition.count,
+        },
     )
 
 
-def rescreen_on_delta(container: Container) -> Callable[[ListDelta], None]:
-    """A registry listener: a new version with added or changed entries submits the
-    re-screening operation (idempotent by version pair, so replicas do not repeat it)."""
+def rescreen_on_delta(container: Container, partitions: int = 1) -> Callable[[ListDelta], None]:
+    """A registry listener: a new version with added or changed entries submits one
+    re-screening operation per partition (idempotent by version pair and partition, so
+    replicas do not repeat them)."""
 
     def listener(delta: ListDelta) -> None:
         if not delta.added and not delta.changed:
             return
-        new = rescreen_operation(delta.old_version, delta.new_version)
-        submit_operation(container.operations, container.queue, new)
+        for index in range(partitions):
+            new = rescreen_operation(
+                delta.old_version, delta.new_version, Partition(index, partitions)
+            )
+            submit_operation(container.operations, container.queue, new)
 
     return listener

@@ -33,11 +33,13 @@ from services.screening.core.screen import (
     screen_party,
 )
 from services.screening.ports import (
+    WHOLE,
     CustomerStore,
     ListDelta,
     ListVersionInfo,
     LiveLists,
     MonitoredCustomer,
+    Partition,
     Suppression,
     SuppressionStore,
 )
@@ -248,10 +250,12 @@ class RescreenReport:
     suppressed: int
 
 
-def rescreen_delta(delta: ListDelta, version: str, deps: ScreeningDeps) -> RescreenReport:
-    """Re-screen every monitored customer against the added and changed entries only, and
-    raise an alert for each new match that is not suppressed (alert keys make this idempotent:
-    a retried task raises nothing twice)."""
+def rescreen_delta(
+    delta: ListDelta, version: str, deps: ScreeningDeps, partition: Partition = WHOLE
+) -> RescreenReport:
+    """Re-screen every monitored customer (of one partition) against the added and changed
+    entries only, and raise an alert for each new match that is not suppressed (alert keys
+    make this idempotent: a retried task raises nothing twice)."""
     entries = [*delta.added, *(new for _, new in delta.changed)]
     if not entries:
         return RescreenReport(0, 0, 0, 0)
@@ -262,7 +266,7 @@ def rescreen_delta(delta: ListDelta, version: str, deps: ScreeningDeps) -> Rescr
         threshold=deps.defaults.threshold, cutoff=deps.defaults.threshold, limit=50
     )
     customers = alerts = suppressed = 0
-    for customer in deps.customers.iterate():
+    for customer in deps.customers.iterate(partition=partition):
         customers += 1
         for match in screen_party(customer.party, delta_index, options).hits:
             if _is_suppressed(customer, match, deps):

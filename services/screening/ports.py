@@ -165,6 +165,28 @@ class StaticLists:
 
 
 @dataclass(frozen=True, slots=True)
+class Partition:
+    """One of `count` stable hash partitions of the monitored customers: re-screening runs one
+    task per partition, so worker processes on every core (and machine) share the work."""
+
+    index: int = 0
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"partition {self.index} of {self.count} does not exist")
+
+    def holds(self, reference: str) -> bool:
+        if self.count == 1:
+            return True
+        digest = hashlib.blake2b(reference.encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % self.count == self.index
+
+
+WHOLE = Partition()
+
+
+@dataclass(frozen=True, slots=True)
 class MonitoredCustomer:
     """A party screened at onboarding and kept under ongoing screening."""
 
@@ -181,8 +203,10 @@ class CustomerStore(Protocol):
 
     def get(self, reference: str) -> MonitoredCustomer | None: ...
 
-    def iterate(self, batch_size: int = 500) -> Iterator[MonitoredCustomer]:
-        """Every monitored customer, in batches (memory stays flat)."""
+    def iterate(
+        self, batch_size: int = 500, partition: Partition = WHOLE
+    ) -> Iterator[MonitoredCustomer]:
+        """Every monitored customer of the partition, in batches (memory stays flat)."""
         ...
 
 
@@ -223,8 +247,10 @@ class InMemoryCustomerStore:
     def get(self, reference: str) -> MonitoredCustomer | None:
         return self._customers.get(reference)
 
-    def iterate(self, batch_size: int = 500) -> Iterator[MonitoredCustomer]:
-        yield from list(self._customers.values())
+    def iterate(
+        self, batch_size: int = 500, partition: Partition = WHOLE
+    ) -> Iterator[MonitoredCustomer]:
+        yield from [c for c in self._customers.values() if partition.holds(c.reference)]
 
 
 class InMemorySuppressionStore:

@@ -30,3 +30,11 @@ class ScreeningSettings(BaseSettings):
     candidates: int = Field(
         30, ge=1, le=1000, description="List names the candidate index hands to the scorer."
     )
+    rescreen_partitions: int = Field(
+        2,
+        ge=1,
+        le=256,
+        description="Re-screening after a list update runs as this many tasks (queue "
+        "screening), each over a stable hash partition of the monitored customers, so "
+        "every worker process shares the work. Takes effect for the next list version.",
+    )

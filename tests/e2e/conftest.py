@@ -19,8 +19,12 @@ def lists_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-async def live(tmp_path: Path, postgres_url: str, lists_catalog: Path) -> AsyncIterator[Live]:
+async def live(
+    tmp_path: Path, postgres_url: str, lists_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Live]:
     """The whole suite in-process over an emptied PostgreSQL database, lists loaded."""
+    for name, value in story.SPECIMEN_ENV.items():
+        monkeypatch.setenv(name, value)
     async with live_suite(tmp_path, postgres_url) as suite:
         yield suite
 

@@ -214,7 +214,7 @@ async def test_a_dropped_database_connection_fails_the_request_cleanly_and_the_p
         async with live.server.channel() as ch:
             stub = graph_pb2_grpc.GraphServiceStub(ch)
             with pytest.raises(grpc.aio.AioRpcError) as failed:
-                await stub.IngestTransactions(story.batches(rows, 500), metadata=auth(live.token))
+                await stub.IngestTransactions(story.batches(rows, 200), metadata=auth(live.token))
     assert killer.killed >= 1
     assert failed.value.code() == grpc.StatusCode.UNAVAILABLE, failed.value.details()
     # The client retries the same stream: what the first attempt committed is a duplicate.

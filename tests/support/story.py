@@ -2,22 +2,26 @@
 them. Shared by the production-topology test and the fault tests, which run the same story
 against separate processes or an in-process server.
 
-Images: document specimens from ../shared/data/documents and faces from ../shared/data/faces.
-No shared face matches a specimen's portrait, so the clean applicant's selfie is that portrait
-cut out of the specimen and enlarged (what a selfie of the holder would show).
+Images: each applicant's document is a synthetic specimen passport (services.identity.specimens,
+issuer UTO, valid until 2034) printed with the applicant's own data and a real face from
+../shared/data/faces; the selfie is another photo of the same person (or of someone else, for the
+mismatched applicant). Specimen issuers are accepted only because the suites under test set
+WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS (SPECIMEN_ENV). The ICAO specimen passport itself
+(expired in 2012) is kept for the tests that need a real scan (`holder_selfie`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import cv2
 import grpc
 import numpy as np
+from anyascii import anyascii
 from warden.cases.v1 import cases_pb2, cases_pb2_grpc
 from warden.common.v1 import operation_pb2, party_pb2
 from warden.graph.v1 import graph_pb2
@@ -27,16 +31,20 @@ from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 
 from services.graph.convert import transaction_to_proto
 from services.graph.synthetic import GeneratedSet, GeneratorConfig, generate, transactions_of
+from services.identity.core.images import RgbImage, decode_image, encode_jpeg
+from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
 from tests.support.grpc import auth
 
-# The MRZ document engine (area/mrz) is being built elsewhere; until it is merged, identity
-# reports its document checks as unavailable and the policy sends everyone to review.
-MRZ_ENGINE = importlib.util.find_spec("services.identity.core.documents") is not None
 SPECIMEN = "documents/icao_style/passporteye_passport-td3.jpg"
 # The specimen's portrait (top, right, bottom, left), as face_recognition locates it.
 SPECIMEN_FACE = (352, 369, 512, 208)
+HOLDER_PORTRAIT = "faces/people/barack_obama/obama.jpg"
+HOLDER_SELFIE = "faces/people/barack_obama/obama-480p.jpg"
 MISMATCHED_SELFIE = "faces/people/joe_biden/biden.jpg"
 BLOCKLIST = Path(__file__).resolve().parents[1] / "fixtures" / "watchlists" / "custom_blocklist.csv"
+VALID_UNTIL = date(2034, 5, 31)
+# The story's documents are ICAO specimens (issuer UTO), which a real deployment refuses.
+SPECIMEN_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
 
 
 def holder_selfie(document: bytes) -> bytes:
@@ -55,15 +63,42 @@ def holder_selfie(document: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class Images:
-    document: bytes
-    holder: bytes  # the document holder's face
+    portrait: RgbImage  # the face printed on every applicant's passport
+    holder: bytes  # another photo of the same person: the selfie
     stranger: bytes  # someone else's face
 
     @classmethod
     def load(cls, shared_data: Path) -> Images:
-        document = (shared_data / SPECIMEN).read_bytes()
-        stranger = (shared_data / MISMATCHED_SELFIE).read_bytes()
-        return cls(document, holder_selfie(document), stranger)
+        portrait = decode_image((shared_data / HOLDER_PORTRAIT).read_bytes()).pixels
+        holder = (shared_data / HOLDER_SELFIE).read_bytes()
+        return cls(portrait, holder, (shared_data / MISMATCHED_SELFIE).read_bytes())
+
+    @property
+    def document(self) -> bytes:
+        """The clean applicant's passport."""
+        return self.document_for(CLEAN)
+
+    def document_for(self, person: pb.Applicant) -> bytes:
+        """A valid passport printed with what this applicant typed (JPEG)."""
+        born = person.birth_date
+        fields = HolderFields(
+            surname=anyascii(person.family_name).upper(),
+            given_names=anyascii(person.given_names).upper(),
+            document_number=person.document.number,
+            birth_date=date(born.year, born.month, born.day),
+            expiry_date=VALID_UNTIL,
+        )
+        return _rendered(fields, self.portrait)
+
+
+_DOCUMENTS: dict[HolderFields, bytes] = {}
+
+
+def _rendered(fields: HolderFields, portrait: RgbImage) -> bytes:
+    if fields not in _DOCUMENTS:
+        specimen = render_specimen(fields, portrait, SpecimenOptions())
+        _DOCUMENTS[fields] = encode_jpeg(specimen.pixels, quality=92)
+    return _DOCUMENTS[fields]
 
 
 def applicant(
@@ -97,7 +132,7 @@ def evaluate_request(
     return pb.EvaluateRequest(
         request_id=request_id,
         applicant=person,
-        document_images=[images.document],
+        document_images=[images.document_for(person)],
         selfie=images.holder if selfie is None else selfie,
         product="current_account",
         channel="online",

@@ -9,6 +9,7 @@ from services.common.errors import TransientError
 from services.common.operations import Operation, run_operation
 from services.screening import handlers
 from services.screening.deps import RESCREEN_TASK, screening_deps
+from services.screening.ports import Partition
 from watchlists.deps import deps_of
 from watchlists.snapshot import diff
 from workers import deps
@@ -25,7 +26,11 @@ def _rescreen(operation: Operation) -> tuple[str, bytes]:
         raise TransientError(f"list version {new} is not live in this worker yet")
     store = deps_of(container).store
     delta = diff(store.load(old) if old else None, store.load(new))
-    report = handlers.rescreen_delta(delta, new, screening)
+    partition = Partition(
+        int(str(operation.task_kwargs.get("partition") or 0)),
+        int(str(operation.task_kwargs.get("partitions") or 1)),
+    )
+    report = handlers.rescreen_delta(delta, new, screening, partition)
     result = screening_pb2.RescreenResult(
         list_version=new,
         previous_version=old or "",
@@ -33,6 +38,8 @@ def _rescreen(operation: Operation) -> tuple[str, bytes]:
         customers=report.customers,
         alerts=report.alerts,
         suppressed=report.suppressed,
+        partition=partition.index,
+        partitions=partition.count,
     )
     return result.DESCRIPTOR.full_name, result.SerializeToString()
 

@@ -5,18 +5,26 @@ database costs a Python object per value; reading a Parquet file costs a memory 
 sweep's coordinator exports the window once (`export`) and partitions load it (`load`); the
 file is removed when the sweep is merged. Workers must share the snapshot directory (one
 machine, or a shared volume); a partition that cannot see the file reads the database instead.
+
+A worker keeps the last frame it loaded: the partitions of a sweep read the same window, so the
+second partition a worker runs starts from the frame (and the indexes derived from it, see
+`TransactionFrame.derived`) the first one built. One frame per worker process at most; it is
+dropped when the next sweep's snapshot is loaded or the file is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from services.common.db import Database
 from services.graph.adapters.tables import graph_transactions
@@ -34,41 +42,63 @@ SCHEMA = pa.schema(
     ]
 )
 FETCH_ROWS = 200_000
+_SELECT = f"SELECT tx_id, source, target, ts, amount_usd FROM {T.name} WHERE ts >= ? AND ts < ?"  # noqa: S608
 
 
 class ParquetSnapshots:
     def __init__(self, database: Database, directory: Path) -> None:
         self.db = database
         self.directory = directory
+        self._lock = threading.Lock()
+        self._last: tuple[str, tuple[int, int], TransactionFrame] | None = None
 
     def export(self, name: str, span: tuple[int, int]) -> str:
         """Write transactions with span[0] <= ts < span[1] to <directory>/<name>.parquet."""
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"{name}.parquet"
-        query = sa.select(T.c.tx_id, T.c.source, T.c.target, T.c.ts, T.c.amount_usd).where(
-            T.c.ts >= span[0], T.c.ts < span[1]
-        )
+        rows_type = pa.struct(SCHEMA)
         with self.db.read() as conn, pq.ParquetWriter(path, SCHEMA) as writer:
-            result = conn.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(
-                query
-            )
-            for batch in result.partitions(FETCH_ROWS):
-                columns = list(zip(*batch, strict=True))
-                writer.write_table(
-                    pa.table(dict(zip(SCHEMA.names, columns, strict=True)), schema=SCHEMA)
-                )
+            for batch in self._batches(conn, span):
+                # Arrow converts the row tuples itself (C++): 6x faster than splitting them
+                # into Python columns first, and the export is the sweep's serial step.
+                rows = pa.array(batch, type=rows_type)
+                writer.write_table(pa.Table.from_struct_array(rows))
             if writer.is_open:
                 writer.write_table(SCHEMA.empty_table())
         return str(path)
+
+    def _batches(self, conn: Connection, span: tuple[int, int]) -> Iterator[list[Any]]:
+        """Rows (tuples) of the window straight from the driver's cursor: SQLAlchemy's result
+        rows cost more than the database's own work at millions of rows."""
+        raw: Any = conn.connection.driver_connection
+        if self.db.dialect == "postgresql":
+            cursor = raw.cursor(name="graph_snapshot")  # server side: streamed, not buffered
+            cursor.execute(_SELECT.replace("?", "%s"), span)
+        else:
+            cursor = raw.execute(_SELECT, span)
+        try:
+            while batch := cursor.fetchmany(FETCH_ROWS):
+                yield batch
+        finally:
+            cursor.close()
 
     def load(self, path: str, span: tuple[int, int]) -> TransactionFrame | None:
         """The snapshot's rows in [span) as a frame, or None if this worker cannot see it."""
         if not Path(path).is_file():
             return None
-        table = pq.read_table(path, filters=[("ts", ">=", span[0]), ("ts", "<", span[1])])
-        return frame_from_table(table)
+        with self._lock:
+            if self._last is not None and self._last[:2] == (path, span):
+                return self._last[2]
+            self._last = None  # release the previous sweep's frame before reading the next
+            table = pq.read_table(path, filters=[("ts", ">=", span[0]), ("ts", "<", span[1])])
+            frame = frame_from_table(table)
+            self._last = (path, span, frame)
+            return frame
 
     def remove(self, path: str) -> None:
+        with self._lock:
+            if self._last is not None and self._last[0] == path:
+                self._last = None
         with contextlib.suppress(FileNotFoundError):
             Path(path).unlink()
 

@@ -168,11 +168,13 @@ class SqlGraphStore:
                 if len(out) >= limit:
                     return out
                 query = (
-                    sa.select(T)
+                    sa.select(*_BOOKED_COLUMNS)
                     .where(column.in_(chunk), T.c.ts >= span[0], T.c.ts < span[1])
                     .limit(limit - len(out))
                 )
-                out.extend(_booked(r) for r in conn.execute(query).mappings())
+                # Plain tuples, not mappings: a neighbourhood is thousands of rows and
+                # AnalyzeAccount's latency is mostly spent turning them into objects.
+                out.extend(_booked_tuple(r) for r in conn.execute(query))
         return out
 
     # --- sweeps -------------------------------------------------------------------------------
@@ -367,14 +369,19 @@ def _row(b: Booked) -> dict[str, Any]:
     }
 
 
-def _booked(row: sa.RowMapping) -> Booked:
-    tx = Transaction(
-        tx_id=row["tx_id"],
-        source=row["source"],
-        target=row["target"],
-        timestamp=int(row["ts"]),
-        amount=float(row["amount"]),
-        currency=row["currency"],
-        payment_format=row["payment_format"],
-    )
-    return Booked(tx, float(row["amount_usd"]))
+_BOOKED_COLUMNS = (
+    T.c.tx_id,
+    T.c.source,
+    T.c.target,
+    T.c.ts,
+    T.c.amount,
+    T.c.currency,
+    T.c.payment_format,
+    T.c.amount_usd,
+)
+
+
+def _booked_tuple(row: Sequence[Any]) -> Booked:
+    tx_id, source, target, ts, amount, currency, payment_format, amount_usd = row
+    tx = Transaction(tx_id, source, target, int(ts), float(amount), currency, payment_format)
+    return Booked(tx, float(amount_usd))

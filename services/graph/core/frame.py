@@ -12,7 +12,8 @@ time order. It is built lazily, once per frame, because not every caller needs i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 ObjArray = npt.NDArray[np.object_]
+T = TypeVar("T")
 
 # A single request may carry at most this many bad rows in its error, so a garbage file does
 # not produce a multi-megabyte error message.
@@ -52,7 +54,18 @@ class Adjacency:
 class TransactionFrame:
     """Transactions as columns, sorted by timestamp; accounts interned to indices."""
 
-    __slots__ = ("_index", "_inn", "_out", "accounts", "amount", "dst", "src", "ts", "tx_ids")
+    __slots__ = (
+        "_derived",
+        "_index",
+        "_inn",
+        "_out",
+        "accounts",
+        "amount",
+        "dst",
+        "src",
+        "ts",
+        "tx_ids",
+    )
 
     def __init__(
         self,
@@ -72,6 +85,7 @@ class TransactionFrame:
         self._out: Adjacency | None = None
         self._inn: Adjacency | None = None
         self._index: dict[str, int] | None = None
+        self._derived: dict[object, object] = {}
 
     def __len__(self) -> int:
         return int(self.ts.shape[0])
@@ -94,6 +108,17 @@ class TransactionFrame:
             self._inn = Adjacency(self.dst, self.n_accounts)
         return self._inn
 
+    def derived(self, key: object, build: Callable[[], T]) -> T:
+        """A value computed from this frame alone, built once and kept with it.
+
+        Sweep partitions of one window share a frame (see `sweeps.run_sweep_partition`), so
+        what does not depend on the partition's scope (hop pairs, account hashes, whole-frame
+        candidate sets) is computed by the first partition a worker runs and reused by the rest.
+        `key` must identify the computation and its parameters (frozen dataclasses hash)."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return cast(T, self._derived[key])
+
     def index_of(self, account: str) -> int | None:
         """The interned index of an account id, or None if it has no transaction here."""
         if self._index is None:
@@ -113,6 +138,8 @@ class TransactionFrame:
     def window(self, start: int, end: int) -> TransactionFrame:
         """Transactions with start <= timestamp < end (a slice: the rows are time-sorted)."""
         lo, hi = np.searchsorted(self.ts, [start, end], side="left")
+        if lo == 0 and hi == len(self):
+            return self  # immutable: sharing keeps its derived indexes for the next partition
         return self.subset(np.arange(lo, hi))
 
     def names(self, indices: Iterable[int]) -> tuple[str, ...]:

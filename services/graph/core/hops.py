@@ -17,6 +17,7 @@ the pairs lists the time-respecting cycles in seconds.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,14 +37,34 @@ class HopRule:
     min_ratio: float = 0.80
     max_ratio: float = 1.0
 
+    def covers(self, other: HopRule) -> bool:
+        """True if every pair `other` accepts is also accepted here."""
+        return (
+            self.max_gap >= other.max_gap
+            and self.min_ratio <= other.min_ratio
+            and self.max_ratio >= other.max_ratio
+        )
+
+    @staticmethod
+    def union(rules: Iterable[HopRule]) -> HopRule:
+        """The narrowest rule covering all of `rules`."""
+        listed = list(rules)
+        return HopRule(
+            max(r.max_gap for r in listed),
+            min(r.min_ratio for r in listed),
+            max(r.max_ratio for r in listed),
+        )
+
 
 class Successors:
     """For each edge e, the edges that continue it: `nxt[ptr[e]:ptr[e + 1]]`, in time order."""
 
     __slots__ = ("first", "nxt", "ptr")
 
-    def __init__(self, first: IntArray, second: IntArray, n_edges: int) -> None:
-        order = np.lexsort((second, first))
+    def __init__(
+        self, first: IntArray, second: IntArray, n_edges: int, *, presorted: bool = False
+    ) -> None:
+        order = slice(None) if presorted else np.lexsort((second, first))
         self.first: IntArray = first[order]
         self.nxt: IntArray = second[order]
         self.ptr: IntArray = np.concatenate(
@@ -59,6 +80,18 @@ class Successors:
     def has_successor(self) -> np.ndarray:
         return np.diff(self.ptr) > 0
 
+    def restricted(self, frame: TransactionFrame, rule: HopRule) -> Successors:
+        """The pairs that also satisfy a narrower `rule` (see `HopRule.covers`): one pass of
+        masks instead of a second join, and the order is kept, so no sort either."""
+        gap = frame.ts[self.nxt] - frame.ts[self.first]
+        ratio = frame.amount[self.nxt] / frame.amount[self.first]
+        keep = (
+            (gap <= rule.max_gap)
+            & (ratio >= rule.min_ratio)
+            & (ratio <= rule.max_ratio * (1 + 1e-9))
+        )
+        return Successors(self.first[keep], self.nxt[keep], self.ptr.shape[0] - 1, presorted=True)
+
 
 def successor_pairs(frame: TransactionFrame, rule: HopRule) -> Successors:
     """Every (e, f) where f continues e under `rule` (self-transfers never take part)."""
@@ -70,9 +103,14 @@ def successor_pairs(frame: TransactionFrame, rule: HopRule) -> Successors:
     span = int(frame.ts[-1]) - base + rule.max_gap + 2
     # Composite sort key (account, time): out_edges is grouped by account, time-ordered inside.
     out_key = frame.src[out_edges].astype(np.int64) * span + (frame.ts[out_edges] - base)
-    probe = frame.dst.astype(np.int64) * span + (frame.ts - base)
-    lo = np.searchsorted(out_key, probe, side="left")
-    hi = np.searchsorted(out_key, probe + rule.max_gap, side="right")
+    # Probing in (account, time) order, the order of `inn.edges`, keeps the binary searches in
+    # cache (numpy narrows each search with the previous result): ~10x faster than frame order.
+    in_edges = frame.inn.edges
+    probe = frame.dst[in_edges].astype(np.int64) * span + (frame.ts[in_edges] - base)
+    lo = np.empty(n, dtype=np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    lo[in_edges] = np.searchsorted(out_key, probe, side="left")
+    hi[in_edges] = np.searchsorted(out_key, probe + rule.max_gap, side="right")
     firsts: list[IntArray] = []
     seconds: list[IntArray] = []
     for chunk in _chunks(hi - lo):

@@ -54,9 +54,7 @@ class Scope:
         """Per account index of `frame`: may a pattern start there?"""
         if self.all_accounts:
             return np.ones(frame.n_accounts, dtype=np.bool_)
-        buckets = np.fromiter(
-            (account_bucket(str(a)) for a in frame.accounts), np.int64, frame.n_accounts
-        )
+        buckets = frame.derived("account_buckets", lambda: _buckets(frame))
         return (buckets >= self.bucket_lo) & (buckets < self.bucket_hi)
 
     def time_mask(self, ts: np.ndarray) -> BoolArray:
@@ -67,6 +65,10 @@ class Scope:
         if self.end is not None:
             mask &= ts < self.end
         return mask
+
+
+def _buckets(frame: TransactionFrame) -> np.ndarray:
+    return np.fromiter((account_bucket(str(a)) for a in frame.accounts), np.int64, frame.n_accounts)
 
 
 EVERYTHING = Scope()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from services.common.crypto import KeyRing
 from services.common.db import Database
 from services.screening.adapters.tables import screening_customers, screening_suppressions
-from services.screening.ports import MonitoredCustomer, Suppression
+from services.screening.ports import WHOLE, MonitoredCustomer, Partition, Suppression
 from watchlists.model import Party, canonical_json, party_from_dict
 
 
@@ -58,7 +58,9 @@ class SqlCustomerStore:
             ).first()
         return self._decode(row._mapping) if row is not None else None
 
-    def iterate(self, batch_size: int = 500) -> Iterator[MonitoredCustomer]:
+    def iterate(
+        self, batch_size: int = 500, partition: Partition = WHOLE
+    ) -> Iterator[MonitoredCustomer]:
         after = ""
         while True:
             with self.database.read() as conn:
@@ -71,7 +73,9 @@ class SqlCustomerStore:
             if not rows:
                 return
             for row in rows:
-                yield self._decode(row._mapping)
+                # Other partitions' rows are skipped before the (costly) decryption.
+                if partition.holds(row.reference):
+                    yield self._decode(row._mapping)
             after = rows[-1].reference
 
     def _decode(self, row: Any) -> MonitoredCustomer:

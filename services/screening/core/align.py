@@ -107,7 +107,8 @@ def _may_start(single: Word, first: Word) -> bool:
 
 def _find_join(single: Word, others: list[Word | None]) -> tuple[int, int, float] | None:
     """A run of 2-3 unpaired words on the other side that spells `single` joined."""
-    if single.kind is not WordKind.NAME or len(single.text) < 4:
+    # Patronymics are split too ("Plat Ono Vich" for "Platonovich").
+    if single.kind not in (WordKind.NAME, WordKind.PATRONYMIC) or len(single.text) < 4:
         return None
     slack = 3 if single.script in LOSSY_SCRIPTS else 2
     for start in range(len(others) - 1):
@@ -154,6 +155,9 @@ def align_names(
     if any(q_free) and any(e_free):
         _pair_joined(q_free, e_free, pairs, query_is_single=True)
         _pair_joined(e_free, q_free, pairs, query_is_single=False)
+    if any(q_free) and any(e_free):
+        _pair_acronym(q_free, e_free, pairs, weights, query_is_single=True)
+        _pair_acronym(e_free, q_free, pairs, weights, query_is_single=False)
     _unpair_doubtful_initials(pairs, q_free, e_free)
     q_left = tuple(w for w in q_free if w is not None)
     e_left = tuple(w for w in e_free if w is not None)
@@ -203,6 +207,52 @@ def _pair_joined(
             others[k] = None
 
 
+_ACRONYM_SIMILARITY = 0.9
+_VOWELS = frozenset("aeiouy")
+
+
+def _acronym_run(
+    short: Word, others: list[Word | None], weights: NameWeights
+) -> tuple[int, int] | None:
+    """Where the other side's unpaired name words spell `short` by their first letters."""
+    text = short.text
+    if short.kind is not WordKind.NAME or not 2 <= len(text) <= 5 or not text.isalpha():
+        return None
+    if not weights.acronym_vowels and _VOWELS & set(text):
+        return None
+    size = len(text)
+    for start in range(len(others) - size + 1):
+        run = others[start : start + size]
+        if all(w is not None and w.kind is WordKind.NAME and len(w.text) > 1 for w in run) and (
+            "".join(w.text[0] for w in run if w is not None) == text
+        ):
+            return start, size
+    return None
+
+
+def _pair_acronym(
+    singles: list[Word | None],
+    others: list[Word | None],
+    pairs: list[WordPair],
+    weights: NameWeights,
+    *,
+    query_is_single: bool,
+) -> None:
+    """ "PLA" / "People's Liberation Army", "JC Juncker" / "Jean-Claude Juncker"."""
+    for i, single in enumerate(singles):
+        if single is None or not 2 <= len(single.text) <= 5:
+            continue
+        found = _acronym_run(single, others, weights)
+        if found is None:
+            continue
+        start, size = found
+        run = tuple(w for w in others[start : start + size] if w is not None)
+        query, entry = ((single,), run) if query_is_single else (run, (single,))
+        pairs.append(WordPair(query, entry, _ACRONYM_SIMILARITY, Relation.ACRONYM))
+        singles[i] = None
+        others[start : start + size] = [None] * size
+
+
 # An initial left over asserts a given name as much as a spelled-out one ("Hans O Friedrich"
 # is not "Hans Joachim Friedrich"), though it pairs weakly when it agrees.
 _LEFTOVER_INITIAL = 0.8
@@ -239,9 +289,13 @@ def alignment_score(
     # two different ones are a conflict (an AG is not a GmbH).
     conflict = (q_left + e_left) / 2 if q_left and e_left else 0.0
     conflict += min(_legal_left(query_left), _legal_left(entry_left))
+    # A query of one word (a brand, a surname alone) says nothing about the entry's other
+    # words: they are what the query left out, not evidence against it.
+    lone = len(pairs) == 1 and len(pairs[0].query) == 1 and not query_left
+    entry_extra = weights.entry_extra * (weights.lone_query_discount if lone else 1.0)
     cost = (
         weights.conflict * conflict
         + weights.query_extra * max(q_left - conflict, 0.0)
-        + weights.entry_extra * max(e_left - conflict, 0.0)
+        + entry_extra * max(e_left - conflict, 0.0)
     )
     return evidence * agreed / (paired + cost)

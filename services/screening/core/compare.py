@@ -17,6 +17,7 @@ missing middle name or patronymic) cost a little; words left over on both sides 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -38,6 +39,7 @@ class Relation(StrEnum):
     SKELETON = "same consonants across scripts"
     INITIAL = "initial"
     JOINED = "written joined"
+    ACRONYM = "initials of the words"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +50,18 @@ class NameWeights:
     query_extra: float = 0.5  # query words the entry lacks
     entry_extra: float = 0.35  # entry words the query lacks (middle names, patronymics)
     min_evidence: float = 0.85  # weighted agreement needed before a score counts in full
+    # Organisations abbreviate to any initials ("PLA"); people's initials written together
+    # ("JC Juncker") are consonants, and a short word with a vowel is a name ("Al", "Ed").
+    acronym_vowels: bool = False
+    lone_query_discount: float = 0.5  # entry_extra scale when the query is a single word
 
 
 # People: a missing middle name or patronymic is ordinary. Organisations: an extra word is
 # usually a qualifier naming a different entity ("Banco Santander Chile").
 PERSON_NAME_WEIGHTS = NameWeights(conflict=1.5, query_extra=0.25, entry_extra=0.2)
-ORGANIZATION_NAME_WEIGHTS = NameWeights(conflict=1.5, query_extra=0.6, entry_extra=0.6)
+ORGANIZATION_NAME_WEIGHTS = NameWeights(
+    conflict=1.5, query_extra=0.6, entry_extra=0.6, acronym_vowels=True
+)
 DEFAULT_NAME_WEIGHTS = PERSON_NAME_WEIGHTS
 
 
@@ -136,7 +144,7 @@ def _spelling_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
     # Same sound only counts for words of about the same length ("Potanin" is not "Putin"),
     # and less for short skeletons ("Lisa" and "Luis" share "ls").
     same_sound = a.phonetic == b.phonetic and len(a.phonetic) > 1
-    if same_sound and abs(len(a.spelled) - len(b.spelled)) <= 1:
+    if same_sound and _same_rhythm(a.spelled, b.spelled):
         sound = _SOUND_BY_LENGTH.get(len(a.phonetic), 0.85)
         if sound > best[0]:
             best = (sound, Relation.PHONETIC)
@@ -145,6 +153,17 @@ def _spelling_similarity(a: Word, b: Word) -> tuple[float, Relation] | None:
         if skeleton > best[0]:
             best = (skeleton, Relation.SKELETON)
     return best if best[0] else None
+
+
+_VOWEL_RUNS = re.compile(r"[aeiou]+")
+
+
+def _same_rhythm(a: str, b: str) -> bool:
+    """About the same length and the same number of syllables: vowels vary between
+    transliterations, syllables do not ("Maroghashvili" is not "Margoshvili")."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    return len(_VOWEL_RUNS.findall(a)) == len(_VOWEL_RUNS.findall(b))
 
 
 def _skeleton_similarity(a: str, b: str) -> float:

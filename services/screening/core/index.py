@@ -32,7 +32,7 @@ from services.screening.core.names import (
     romanised_words,
 )
 from services.screening.core.scoring import PreparedParty
-from services.screening.core.text import clean_text, has_letter
+from services.screening.core.text import clean_text, has_letter, name_forms
 from services.screening.core.translit import LOSSY_SCRIPTS
 from services.screening.core.variants import variant_spellings
 from services.screening.core.vocab import WordKind
@@ -47,6 +47,7 @@ MIN_RECALL_SHARE = 0.45
 # A query word whose keys fetch more names than this only scores names rarer words found.
 _DRIVER_POSTINGS = 300
 _TYPO_PROBE_BELOW = 3
+_COMMON_WORDS_KEPT = 2048
 _NAMES_PER_ENTRY = 2
 # Per-batch memo: a query word -> its hits, and ("lookups", word) -> its posting lists.
 WordHitMemo = dict[object, Any]
@@ -66,7 +67,8 @@ def prepare_party(party: Party, stats: WordStats) -> PreparedParty:
         text = clean_text(name.full)
         if not has_letter(text):
             continue
-        names.append(prepare_name(text, name_schema(party.schema), stats, name.quality))
+        for form in name_forms(text):
+            names.append(prepare_name(form, name_schema(party.schema), stats, name.quality))
     return PreparedParty(party, tuple(names))
 
 
@@ -97,7 +99,7 @@ class _Builder:
         self.skeleton: dict[str, list[int]] = {}
         self.lossy_skeleton: dict[str, list[int]] = {}
 
-    def add(self, name_id: int, name: PreparedName) -> None:
+    def add(self, name_id: int, name: PreparedName, *, organisation: bool) -> None:
         words = [w for w in name.words if w.kind in _SEARCHED]
         for word in words:
             _post(self.exact, word.text, name_id)
@@ -109,6 +111,9 @@ class _Builder:
                     _post(self.lossy_skeleton, word.loose, name_id)
         for first, second in itertools.pairwise(words):
             _post(self.exact, first.text + second.text, name_id)
+        # Organisations are screened by their initials too ("PLA"); see `align._pair_acronym`.
+        if organisation and 3 <= len(words) <= 5:
+            _post(self.exact, "".join(w.text[0] for w in words), name_id)
 
 
 def _post(table: dict[str, list[int]], key: str, name_id: int) -> None:
@@ -131,8 +136,9 @@ class CandidateIndex:
         self._name_slot = array("i")
         builder = _Builder()
         for party_index, prepared in enumerate(self.parties):
+            organisation = prepared.party.schema is Schema.ORGANIZATION
             for slot, name in enumerate(prepared.names):
-                builder.add(len(self._name_party), name)
+                builder.add(len(self._name_party), name, organisation=organisation)
                 self._name_party.append(party_index)
                 self._name_slot.append(slot)
         self._exact = _freeze(builder.exact)
@@ -140,8 +146,10 @@ class CandidateIndex:
         self._skeleton = _freeze(builder.skeleton)
         self._lossy_skeleton = _freeze(builder.lossy_skeleton)
         self._affixes = _affix_table(self._exact)
-        # Membership sets of very long posting lists, built on first use (see `_boost`).
-        self._sets: dict[int, frozenset[int]] = {}
+        # Best strength per name of the words whose postings are long, built on first use and
+        # kept for the index's life: the same few common words ("Mohammed") recur in every
+        # batch (see `_boost`). The bench's 3,183 queries keep 605 words (about 40 MB).
+        self._common_hits: dict[Word, dict[int, float]] = {}
 
     def __len__(self) -> int:
         return len(self.parties)
@@ -198,11 +206,14 @@ class CandidateIndex:
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=budget, limit=None)
         return [text for text, _, _ in found]
 
-    def _membership(self, ids: array[int]) -> frozenset[int]:
-        cached = self._sets.get(id(ids))
+    def _common_word_hits(
+        self, word: Word, lookups: list[tuple[array[int], float]]
+    ) -> dict[int, float]:
+        cached = self._common_hits.get(word)
         if cached is None:
-            cached = frozenset(ids)
-            self._sets[id(ids)] = cached
+            cached = _best_strengths(lookups)
+            if len(self._common_hits) < _COMMON_WORDS_KEPT:
+                self._common_hits[word] = cached
         return cached
 
     def candidates(
@@ -261,11 +272,12 @@ class CandidateIndex:
     def _boost(
         self, totals: dict[int, float], word: Word, lookups: list[tuple[array[int], float]]
     ) -> None:
-        sets = [(self._membership(ids), strength) for ids, strength in lookups]
-        for name_id in list(totals):
-            best = max((strength for found, strength in sets if name_id in found), default=0.0)
-            if best:
-                totals[name_id] += best * word.weight
+        hits = self._common_word_hits(word, lookups)
+        weight = word.weight
+        for name_id, total in totals.items():
+            best = hits.get(name_id)
+            if best is not None:
+                totals[name_id] = total + best * weight
 
     def _group(self, ranked: list[tuple[int, float]]) -> list[Candidate]:
         grouped: dict[int, tuple[list[int], float]] = {}

@@ -206,10 +206,48 @@ def _fuzzy_legal_word(word: str) -> str | None:
     return None
 
 
+def _masked_phrases() -> dict[tuple[str, ...], list[tuple[str, str]]]:
+    """Legal phrases of several words with one long word masked: (masked phrase) -> [(the
+    masked word, canonical class)], to find a phrase with one misspelt or cut-off word."""
+    table: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for phrase, canonical in LEGAL_PHRASES.items():
+        for position, word in enumerate(phrase):
+            if len(phrase) > 1 and len(word) >= 5:
+                masked = (*phrase[:position], "*", *phrase[position + 1 :])
+                table.setdefault(masked, []).append((word, canonical))
+    return table
+
+
+_MASKED_LEGAL_PHRASES = _masked_phrases()
+
+
+def _near_legal_word(word: str, spelling: str, *, last: bool) -> bool:
+    # Lists cut long names at a field length: the name's last word may be a stub ("COMPAN").
+    if last and len(word) >= 4 and spelling.startswith(word):
+        return True
+    return budget_similarity(word, spelling) > 0
+
+
+def _near_legal_phrase(words: list[str], at: int, size: int) -> str | None:
+    """ "Joynt Stock Company", "Joint Stock Compan": a phrase with one word off."""
+    window = words[at : at + size]
+    for position in range(size):
+        masked = (*window[:position], "*", *window[position + 1 :])
+        last = at + position == len(words) - 1
+        for spelling, canonical in _MASKED_LEGAL_PHRASES.get(masked, ()):
+            if _near_legal_word(window[position], spelling, last=last):
+                return canonical
+    return None
+
+
 def _legal_form_at(words: list[str], at: int) -> tuple[str, int] | None:
     for size in range(min(LONGEST_LEGAL_PHRASE, len(words) - at), 0, -1):
         canonical = LEGAL_PHRASES.get(tuple(words[at : at + size]))
         if canonical is None:
+            # The longest phrase wins, even with one word off ("Joint Stock Compan").
+            near = _near_legal_phrase(words, at, size) if size > 1 else None
+            if near is not None:
+                return near, size
             continue
         at_edge = at == 0 or at + size == len(words)
         if size == 1 and words[at] in AMBIGUOUS_LEGAL_FORMS and not at_edge:

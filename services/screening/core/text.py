@@ -82,3 +82,36 @@ def fold_latin(text: str) -> str:
     """Case-fold and strip diacritics ("Vučić" -> "vucic", "Straße" -> "strasse")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_SPACED_SLASH = re.compile(r"\s+/\s*|\s*/\s+")
+_MAX_FORMS = 4
+
+
+def name_forms(text: str) -> list[str]:
+    """The names one written name stands for: lists join alternatives with a slash.
+
+    "Дмитрий ДЕЗОРЦЕВ / Дмитро ДЕЗОРЦЕВ" and "Al Qa'ida/Islamic Army" are two names each;
+    a slash between two single words is one word's alternatives, so "Анатоль ЛАПО/ЛАППО" is
+    "Анатоль ЛАПО" and "Анатоль ЛАППО" ("A/S" and other one-letter pieces stay as written).
+    """
+    forms: list[str] = []
+    for piece in _SPACED_SLASH.split(text):
+        forms.extend(_unspaced_forms(piece))
+    forms = [f for f in forms if has_letter(f)]
+    return forms[:_MAX_FORMS] if forms else [text]
+
+
+def _unspaced_forms(piece: str) -> list[str]:
+    if "/" not in piece:
+        return [piece]
+    before, _, after = piece.partition("/")
+    head, tail = before.split(), after.split()
+    if not head or not tail or len(head[-1]) < 2 or len(tail[0]) < 2:
+        return [piece]
+    if len(head) > 1 and len(tail) > 1:
+        return [before, *_unspaced_forms(after)]
+    # One word's alternatives: the rest of the name goes with each.
+    stem, rest = " ".join(head[:-1]), " ".join(tail[1:])
+    first = " ".join(p for p in (stem, head[-1], rest) if p)
+    return [first, *_unspaced_forms(" ".join(p for p in (stem, after) if p))]

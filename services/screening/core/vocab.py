@@ -140,6 +140,8 @@ def number_value(words: list[str], at: int) -> tuple[int, int] | None:
         nxt = words[at + 1] if at + 1 < len(words) else ""
         if nxt in _UNITS and _UNITS[nxt] < 10:
             return _TENS[word] + _UNITS[nxt], 2
+        if len(nxt) == 1 and nxt in "123456789":  # "Forty 4": words and digits mixed
+            return _TENS[word] + int(nxt), 2
         return _TENS[word], 1
     return None
 

@@ -4,12 +4,14 @@ well formed. Nothing here asserts speed (that is what `python -m bench e2e` is f
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
+from bench.e2e import cpu
 from bench.e2e.loadgen import (
     END_TO_END,
     Bounds,
@@ -20,7 +22,7 @@ from bench.e2e.loadgen import (
     percentile,
     step_load,
 )
-from bench.e2e.report import format_table, knee, summarise
+from bench.e2e.report import format_cpu, format_table, knee, summarise
 from bench.e2e.run import channel
 from bench.e2e.stacks import embedded_stack
 from bench.e2e.workloads import SCREENING_STAGES, ScreeningFlow
@@ -130,3 +132,13 @@ def test_rows_are_medians_over_runs(runs: int) -> None:
     results = [RunResult([_level(1, [float(10 * (r + 1))] * 10)], None) for r in range(runs)]
     (row,) = summarise(results, ())
     assert row.stages[END_TO_END][0] == 10.0 * (runs + 1) / 2
+
+
+def test_cpu_per_flow_adds_up_the_processes_of_a_role() -> None:
+    assert cpu.role("worker-identity-3") == cpu.role("worker-identity-4") == "worker-identity"
+    spent = cpu.snapshot({"client": os.getpid(), "gone": 2**22 + 1})
+    assert set(spent) == {"client"}  # a process that is gone is left out, not an error
+    per_flow = cpu.per_flow_ms({"client": 1.0}, {"client": 3.0, "server": 4.0}, flows=1000)
+    assert per_flow == {"client": 2.0, "server": 4.0}
+    line = format_cpu([per_flow, {"client": 4.0}])
+    assert line == "CPU per flow, ms (median of runs): client 3.00, server 4.00"

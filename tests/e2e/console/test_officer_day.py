@@ -136,6 +136,11 @@ def _click_ring_node(rita: Officer, case_id: str) -> None:
     graph = rita.page.locator("#ring-graph")
     expect(graph).to_have_attribute("data-ready", "yes")
     graph.scroll_into_view_if_needed()
+    # Cytoscape learns of the scroll from the scroll event, dispatched on the next frame: a
+    # click before then is mapped with the old offset and misses the node.
+    rita.page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
     position = rita.page.evaluate(
         "() => window.wardenRing.getElementById('acct-b').renderedPosition()"
     )

@@ -17,7 +17,7 @@ from services.screening.handlers import (
     SuppressCommand,
     entry_hash,
 )
-from services.screening.ports import StaticLists
+from services.screening.ports import Partition, StaticLists
 from tests.services.screening.support import (
     BASE_LIST,
     PRIGOZHIN,
@@ -205,3 +205,20 @@ def test_screening_keeps_answering_during_a_reload() -> None:
         reader.join()
     assert errors == []
     assert lists.current[0].version in versions_seen or len(versions_seen) >= 2
+
+
+def test_partitions_rescreen_every_customer_exactly_once() -> None:
+    deps, sink = deps_with()
+    names = [f"Ivan Petrov{suffix}" for suffix in ("", " Junior", " Senior", " Ivanovich")]
+    for number, name in enumerate(names * 3):
+        handlers.screen(ScreenCommand(applicant(f"c{number}", name), monitor=True), deps)
+    lists = deps.lists
+    assert isinstance(lists, StaticLists)
+    delta = lists.reload((*BASE_LIST, person("ofac:petrov", "PETROV, Ivan")))
+    version = lists.current[0].version
+    reports = [handlers.rescreen_delta(delta, version, deps, Partition(i, 3)) for i in range(3)]
+    assert sum(r.customers for r in reports) == 12
+    assert all(r.customers < 12 for r in reports)  # the work is really split
+    assert sum(r.alerts for r in reports) == len(sink.alerts) == 12
+    assert handlers.rescreen_delta(delta, version, deps).alerts == 12  # whole run: same keys
+    assert len(sink.alerts) == 12

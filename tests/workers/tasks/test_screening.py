@@ -14,7 +14,11 @@ from services.common.runtime import Container
 from services.screening import handlers
 from services.screening.deps import AREA, RegistryLists, rescreen_on_delta, rescreen_operation
 from services.screening.handlers import ScreenCommand, ScreeningDeps
-from services.screening.ports import InMemoryCustomerStore, InMemorySuppressionStore
+from services.screening.ports import (
+    InMemoryCustomerStore,
+    InMemorySuppressionStore,
+    Partition,
+)
 from tests.services.screening.support import BASE_LIST, NOW, clock, person
 from watchlists.deps import deps_of
 from watchlists.snapshot import Snapshot
@@ -75,3 +79,33 @@ def test_the_task_waits_until_its_worker_serves_the_version(
     operation, _ = container.operations.create_or_get(rescreen_operation("v1", "v9"))
     with pytest.raises(TransientError, match="not live"):
         rescreen_delta.run(operation_id=operation.id)
+
+
+def test_rescreening_is_split_into_partition_operations(
+    wired: tuple[Container, ScreeningDeps, InMemoryAlertSink],
+) -> None:
+    container, screening, sink = wired
+    lists = screening.lists
+    assert isinstance(lists, RegistryLists)
+    lists.registry.subscribe(rescreen_on_delta(container, partitions=2))
+    store = deps_of(container).store
+    store.save(Snapshot("v1", NOW, (), BASE_LIST))
+    lists.refresh()
+    for number in range(6):
+        party = person(f"crm:c{number}", "Ivan Petrov")
+        handlers.screen(ScreenCommand(party, monitor=True), screening)
+    store.save(Snapshot("v2", NOW, (), (*BASE_LIST, person("ofac:petrov", "PETROV, Ivan"))))
+    lists.refresh()
+    customers = []
+    for index in range(2):
+        new = rescreen_operation("v1", "v2", Partition(index, 2))
+        operation, created = container.operations.create_or_get(new)
+        assert not created  # the listener submitted one operation per partition
+        rescreen_delta.run(operation_id=operation.id)
+        done = container.operations.get(operation.id)
+        result = screening_pb2.RescreenResult.FromString(done.result or b"")
+        assert (result.partition, result.partitions) == (index, 2)
+        customers.append(result.customers)
+    assert sum(customers) == 6
+    assert all(customers)
+    assert sorted(a.subject_id for a in sink.alerts.values()) == [f"crm:c{n}" for n in range(6)]

@@ -24,6 +24,7 @@ from services.graph.core.detectors.scatter import (
 )
 from services.graph.core.detectors.structuring import StructuringParams, detect_structuring
 from services.graph.core.frame import TransactionFrame
+from services.graph.core.hops import HopRule
 from services.graph.core.model import Finding, Typology
 from services.graph.core.scope import EVERYTHING, Scope
 
@@ -56,6 +57,13 @@ class DetectorConfig:
             self.structuring.period,
             self.bipartite.window * 2,
             self.fan.window * 2,
+        )
+
+    @property
+    def hop_cover(self) -> HopRule:
+        """One rule covering every detector's hop rule: the pairs are joined once, for it."""
+        return HopRule.union(
+            (self.cycles.hop, self.scatter_gather.hop, self.chains.hop, self.mules.hop)
         )
 
     @property
@@ -92,7 +100,7 @@ def run_detectors(
 ) -> DetectionResult:
     """Every enabled detector over `frame`, keeping the findings `scope` owns, de-duplicated."""
     cfg = config or DetectorConfig()
-    ctx = DetectionContext(frame, scope)
+    ctx = DetectionContext(frame, scope, hop_cover=cfg.hop_cover)
     findings: dict[str, Finding] = {}
     for typology, run in _runners(cfg).items():
         if typology in cfg.enabled:

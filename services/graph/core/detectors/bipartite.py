@@ -7,6 +7,14 @@ have many payers: receivers above `max_payers` are not considered, and the patte
 dense (most sender x receiver pairs used), one-shot (pairs that never trade otherwise),
 exclusive (the senders did little else meanwhile: busy payers meet by chance) and add up to at
 least the reporting threshold (a sum worth splitting).
+
+Cost: candidate generation must stay near-linear in the transfers. Busy payers are what made
+it quadratic: two accounts paying thousands of people share two payees within days by chance,
+so nearly every sender pair a busy payer is part of is a seed, and growing such a seed reads
+all of its transfers. A sender busier than `max_sends` around a transfer cannot be exclusive to
+a small burst, so its transfers are dropped before seeding (the same role `max_payers` plays for
+receivers), and growth reads only the transfers within the seed's window (binary search in
+time-ordered groups), so each seed costs what its neighbourhood holds, not its accounts' history.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import numpy as np
 from services.graph.core.detectors.base import (
     REPORTING_THRESHOLD,
     DetectionContext,
+    distinct,
     groups_of,
     listing,
     make_finding,
@@ -34,6 +43,7 @@ class BipartiteParams:
     window: int = 3 * DAY
     threshold: float = REPORTING_THRESHOLD
     max_payers: int = 80
+    max_sends: int = 30
     min_density: float = 0.7
     min_exclusive: float = 0.5
     min_score: float = 0.5
@@ -49,14 +59,21 @@ def detect_bipartite(ctx: DetectionContext, params: BipartiteParams | None = Non
     together. Score: larger and denser groups score higher. Anchored at the first sender.
     """
     p = params or BipartiteParams()
+    # Nothing below depends on the scope until ownership: the search runs once per frame and
+    # every partition reading the same frame filters the same result.
+    found = ctx.frame.derived(("bipartite", p), lambda: _all_bursts(ctx, p))
+    return [f for f in found if ctx.scope.owns(f.anchor, f.start)]
+
+
+def _all_bursts(ctx: DetectionContext, p: BipartiteParams) -> list[Finding]:
     candidates = _candidate_edges(ctx, p)
     seeds = _seed_links(ctx, candidates, p)
-    by_receiver = _Grouped(ctx.frame.dst, candidates, ctx.frame.n_accounts)
-    by_sender = _Grouped(ctx.frame.src, candidates, ctx.frame.n_accounts)
+    by_receiver = _Grouped(ctx.frame.dst, candidates, ctx.frame.ts, ctx.frame.n_accounts)
+    by_sender = _Grouped(ctx.frame.src, candidates, ctx.frame.ts, ctx.frame.n_accounts)
     findings: dict[str, Finding] = {}
     tried: set[bytes] = set()
     for seed in seeds:
-        receivers = np.unique(ctx.frame.dst[seed]).tobytes()
+        receivers = distinct(ctx.frame.dst[seed]).tobytes()
         if receivers in tried:  # several sender pairs of one pattern share its receivers
             continue
         tried.add(receivers)
@@ -70,15 +87,26 @@ def detect_bipartite(ctx: DetectionContext, params: BipartiteParams | None = Non
 class _Grouped:
     """Candidate edges grouped by one endpoint (CSR), each group in time order."""
 
-    __slots__ = ("edges", "ptr")
+    __slots__ = ("edges", "ptr", "ts")
 
-    def __init__(self, endpoint: np.ndarray, edges: IntArray, n_accounts: int) -> None:
+    def __init__(
+        self, endpoint: np.ndarray, edges: IntArray, ts: IntArray, n_accounts: int
+    ) -> None:
+        # `edges` are frame rows in time order, so a stable sort keeps each group time-ordered.
         self.edges: IntArray = edges[np.argsort(endpoint[edges], kind="stable")]
+        self.ts: IntArray = ts[self.edges]
         counts = np.bincount(endpoint[edges], minlength=n_accounts)
         self.ptr: IntArray = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
-    def of(self, accounts: IntArray) -> IntArray:
-        parts = [self.edges[self.ptr[a] : self.ptr[a + 1]] for a in accounts.tolist()]
+    def within(self, accounts: IntArray, lo: int, hi: int) -> IntArray:
+        """The edges of `accounts` with lo <= time <= hi."""
+        parts = []
+        for a in accounts.tolist():
+            start, end = int(self.ptr[a]), int(self.ptr[a + 1])
+            times = self.ts[start:end]
+            first = start + int(np.searchsorted(times, lo, side="left"))
+            last = start + int(np.searchsorted(times, hi, side="right"))
+            parts.append(self.edges[first:last])
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
@@ -87,20 +115,17 @@ def _grow(
 ) -> IntArray:
     frame = ctx.frame
     lo, hi = int(frame.ts[seed].min()) - p.window, int(frame.ts[seed].max()) + p.window
-    inbound = index[0].of(np.unique(frame.dst[seed]))
-    inbound = inbound[(frame.ts[inbound] >= lo) & (frame.ts[inbound] <= hi)]
+    inbound = index[0].within(distinct(frame.dst[seed]), lo, hi)
     senders = _paying_two(frame.src[inbound], frame.dst[inbound], frame.n_accounts)
-    outbound = index[1].of(senders)
-    outbound = outbound[(frame.ts[outbound] >= lo) & (frame.ts[outbound] <= hi)]
+    outbound = index[1].within(senders, lo, hi)
     receivers = _paying_two(frame.dst[outbound], frame.src[outbound], frame.n_accounts)
     return outbound[np.isin(frame.dst[outbound], receivers)]
 
 
 def _paying_two(accounts: np.ndarray, others: np.ndarray, n: int) -> IntArray:
     """Accounts that appear with at least two distinct `others`."""
-    pairs = np.unique(accounts.astype(np.int64) * n + others)
-    values, counts = np.unique(pairs // n, return_counts=True)
-    return values[counts >= 2]
+    owners = distinct(accounts.astype(np.int64) * n + others) // n
+    return distinct(owners[1:][owners[1:] == owners[:-1]])
 
 
 def _candidate_edges(ctx: DetectionContext, p: BipartiteParams) -> IntArray:
@@ -108,9 +133,26 @@ def _candidate_edges(ctx: DetectionContext, p: BipartiteParams) -> IntArray:
     frame = ctx.frame
     pair = frame.src.astype(np.int64) * frame.n_accounts + frame.dst
     _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
-    payers = np.bincount(np.unique(pair) % frame.n_accounts, minlength=frame.n_accounts)
+    payers = np.bincount(distinct(pair) % frame.n_accounts, minlength=frame.n_accounts)
     ok = (frame.amount < p.threshold) & (frame.src != frame.dst) & (counts[inverse] == 1)
-    return np.flatnonzero(ok & (payers[frame.dst] <= p.max_payers))
+    rows = np.flatnonzero(ok & (payers[frame.dst] <= p.max_payers))
+    return rows[_sends_around(ctx, rows, p.window) <= p.max_sends]
+
+
+def _sends_around(ctx: DetectionContext, rows: IntArray, window: int) -> IntArray:
+    """For each transfer in `rows`, how many transfers its sender made within `window` of it
+    (either side): one binary search per row over the (sender, time)-sorted transfers."""
+    frame = ctx.frame
+    out_edges = frame.out.edges
+    base = int(frame.ts[0]) - window
+    span = int(frame.ts[-1]) - base + window + 2
+    key = frame.src[out_edges].astype(np.int64) * span + (frame.ts[out_edges] - base)
+    probe = frame.src[rows].astype(np.int64) * span + (frame.ts[rows] - base)
+    order = np.argsort(probe)  # sorted probes keep the binary searches in cache
+    after = np.searchsorted(key, probe[order] + window, side="right")
+    counts = np.empty(rows.shape[0], dtype=np.int64)
+    counts[order] = after - np.searchsorted(key, probe[order] - window, side="left")
+    return counts
 
 
 def _seed_links(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> list[IntArray]:
@@ -131,7 +173,7 @@ def _seed_links(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> l
     seeds: list[IntArray] = []
     for rows in groups_of(pair_key, 2):
         if int(new_receiver[rows].sum()) >= 2:
-            seeds.append(np.unique(np.concatenate([first[rows], second[rows]])))
+            seeds.append(distinct(np.concatenate([first[rows], second[rows]])))
     return seeds
 
 
@@ -181,7 +223,7 @@ def _judge(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> Findin
     edges = _core(ctx, edges, p)
     if edges.shape[0] == 0:
         return None
-    senders, receivers = np.unique(frame.src[edges]), np.unique(frame.dst[edges])
+    senders, receivers = distinct(frame.src[edges]), distinct(frame.dst[edges])
     span = int(frame.ts[edges].max() - frame.ts[edges].min())
     density = edges.shape[0] / (senders.shape[0] * receivers.shape[0])
     too_small = senders.shape[0] < p.min_senders or receivers.shape[0] < p.min_receivers
@@ -191,8 +233,6 @@ def _judge(ctx: DetectionContext, edges: IntArray, p: BipartiteParams) -> Findin
     if _exclusivity(ctx, edges, senders) < p.min_exclusive:
         return None
     first = int(edges[np.argmin(frame.ts[edges])])
-    if not ctx.owns(int(frame.src[first]), int(frame.ts[first])):
-        return None
     size = senders.shape[0] + receivers.shape[0]
     score = 0.45 + 0.25 * ramp(size, 5, 12) + 0.3 * ramp(density, p.min_density, 1.0)
     text = (

@@ -49,3 +49,22 @@ def test_an_empty_window_exports_an_empty_snapshot(database: Database, tmp_path:
     frame = snapshots.load(snapshots.export("empty", (0, 10)), (0, 10))
     assert frame is not None
     assert len(frame) == 0
+
+
+def test_a_worker_loads_a_snapshot_window_once_and_forgets_it_when_removed(
+    database: Database, tmp_path: Path
+) -> None:
+    store = SqlGraphStore(database)
+    store.add_transactions([Booked(t, t.amount) for t in background(32, transfers=200)])
+    snapshots = ParquetSnapshots(database, tmp_path)
+    span = (T0, T0 + 30 * 86_400)
+    path = snapshots.export("s2", span)
+    first = snapshots.load(path, span)
+    assert first is not None
+    assert snapshots.load(path, span) is first  # the next partition of the sweep
+    other = snapshots.load(path, (T0, T0 + 10 * 86_400))
+    assert other is not None
+    assert other is not first
+    assert len(other) < len(first)
+    snapshots.remove(path)
+    assert snapshots.load(path, span) is None

@@ -32,6 +32,22 @@ def test_window_is_half_open() -> None:
     assert np.array_equal(window.accounts, frame.accounts)
 
 
+def test_a_window_covering_the_whole_frame_is_the_frame_with_what_was_derived_from_it() -> None:
+    frame = build_frame([tx(str(h), "A", "B", h, 1) for h in range(5)])
+    builds: list[int] = []
+
+    def build(value: int) -> int:
+        builds.append(value)
+        return value
+
+    assert frame.derived("answer", lambda: build(42)) == 42
+    window = frame.window(T0 - 3600, T0 + 10 * 3600)
+    assert window is frame
+    assert window.derived("answer", lambda: build(0)) == 42
+    assert builds == [42]
+    assert frame.window(T0, T0 + 3600) is not frame
+
+
 def test_bad_transactions_are_reported_field_by_field() -> None:
     bad = [
         Transaction("dup", "A", "B", T0, 10.0),

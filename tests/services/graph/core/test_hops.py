@@ -3,7 +3,7 @@ from __future__ import annotations
 from services.graph.core.frame import build_frame
 from services.graph.core.hops import HopRule, successor_pairs
 from services.graph.core.model import HOUR, Transaction
-from tests.services.graph.core.graphs import tx
+from tests.services.graph.core.graphs import background, tx
 
 
 def pairs(transactions: list[Transaction], rule: HopRule) -> set[tuple[str, str]]:
@@ -42,3 +42,24 @@ def test_same_timestamp_hops_chain_in_file_order() -> None:
 def test_self_transfers_never_take_part() -> None:
     found = pairs([tx("self", "M", "M", 0, 1_000), tx("on", "M", "B", 1, 990)], RULE)
     assert found == set()
+
+
+def test_a_narrower_rule_filtered_from_a_covering_one_gives_the_same_pairs() -> None:
+    frame = build_frame(background(5, accounts=40, transfers=2_000, days=20))
+    cover = HopRule(max_gap=48 * HOUR, min_ratio=0.5)
+    for rule in (RULE, HopRule(max_gap=24 * HOUR, min_ratio=0.9), cover):
+        assert cover.covers(rule)
+        direct = successor_pairs(frame, rule)
+        filtered = successor_pairs(frame, cover).restricted(frame, rule)
+        assert direct.first.tolist() == filtered.first.tolist()
+        assert direct.nxt.tolist() == filtered.nxt.tolist()
+        assert direct.ptr.tolist() == filtered.ptr.tolist()
+    assert len(successor_pairs(frame, RULE)) > 0
+
+
+def test_the_union_of_rules_covers_each_of_them() -> None:
+    rules = [RULE, HopRule(max_gap=96 * HOUR, min_ratio=0.9), HopRule(min_ratio=0.85)]
+    union = HopRule.union(rules)
+    assert all(union.covers(r) for r in rules)
+    assert union == HopRule(max_gap=96 * HOUR, min_ratio=0.8)
+    assert not RULE.covers(union)

@@ -97,6 +97,27 @@ def test_partitioned_sweep_equals_one_whole_graph_run() -> None:
     assert len(whole) >= 3
 
 
+def test_hash_partitions_sharing_one_frame_equal_one_whole_graph_run() -> None:
+    # One time slice: every partition reads the whole frame, and what is derived from it (hop
+    # pairs, the bipartite search) is computed by the first and reused by the others.
+    layer = [
+        tx(f"b{s}-{r}", f"SEND{s}", f"RECV{r}", 300 + s * 2 + r, 2_000 + 10 * s)
+        for s in range(4)
+        for r in range(4)
+    ]
+    frame = frame_of(
+        chain("c", ["A", "B", "C", "A"], 200, 5, 9_000, 0.98),
+        [tx(f"f{i}", f"SM{i}", "HUB", 700 + i, 9_300) for i in range(8)],
+        layer,
+        background(15, days=40),
+    )
+    whole = {f.key: f.typology for f in run_detectors(frame, config=CONFIG).findings}
+    options = PlanOptions(hash_parts=4, context=CONFIG.context)
+    merged = merge_partition_results(sweep(frame, options))
+    assert {f.key: f.typology for f in merged} == whole
+    assert Typology.BIPARTITE in whole.values()
+
+
 def test_a_retried_partition_changes_nothing() -> None:
     frame = frame_of(chain("c", ["A", "B", "C", "A"], 20, 5, 9_000, 0.98), background(15))
     partitions = plan_sweep(

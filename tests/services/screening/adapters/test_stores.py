@@ -11,7 +11,7 @@ from services.common.crypto import development_key_ring
 from services.common.db import Database
 from services.screening.adapters.stores import SqlCustomerStore, SqlSuppressionStore
 from services.screening.adapters.tables import screening_customers
-from services.screening.ports import Suppression
+from services.screening.ports import Partition, Suppression
 from tests.services.screening.support import NOW, PUTIN
 from watchlists.model import PartialDate
 
@@ -49,6 +49,10 @@ def test_iterate_pages_through_every_customer(database: Database, tmp_path: Path
     for i in range(5):
         store.upsert(dataclasses.replace(PUTIN, id=f"c{i}", source=""), NOW)
     assert [c.reference for c in store.iterate(batch_size=2)] == [f"c{i}" for i in range(5)]
+    halves = [[c.reference for c in store.iterate(2, Partition(i, 2))] for i in range(2)]
+    assert sorted(halves[0] + halves[1]) == [f"c{i}" for i in range(5)]
+    assert halves[0]
+    assert halves[1]
 
 
 def test_suppressions_are_idempotent_and_keyed_on_both_hashes(database: Database) -> None:

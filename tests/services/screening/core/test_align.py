@@ -42,6 +42,8 @@ def relations(a: str, b: str) -> set[Relation]:
         ("Βλαντίμιρ Πούτιν", "Vladimir Putin"),
         ("김정은", "Kim Jong Un"),
         ("习近平", "Xi Jinping"),
+        ("Nikolai Plat Ono Vich Patrushev", "Nikolai Platonovich Patrushev"),
+        ("JC Juncker", "Jean-Claude Juncker"),
     ],
 )
 def test_same_person_scores_high(query: str, entry: str) -> None:
@@ -59,6 +61,9 @@ def test_same_person_scores_high(query: str, entry: str) -> None:
         ("习近朋", "习近平"),
         ("김종은", "김정은"),
         ("Vladimir Putin", "Vladimir Potanin"),
+        ("Malik Ruslanovich Barakhoev", "Malik Ruslanovich Barkhanoev"),
+        ("Ed Smith", "Eric Dan Smith"),  # a short given name, not initials
+        ("Murad Maroghashvili", "Murad Margoshvili"),  # same consonants, a syllable more
     ],
 )
 def test_different_people_score_low(query: str, entry: str) -> None:
@@ -97,3 +102,26 @@ def test_missing_middle_name_costs_less_than_a_different_one() -> None:
     missing = score("Hans Friedrich", "Hans Joachim Friedrich")
     different = score("Hans Otto Friedrich", "Hans Joachim Friedrich")
     assert missing > different
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Tactical Missiles Corporation Joynt Stock Company",  # one word of the form misspelt
+        "Tactical Missiles Corporation Joint Stock Compan",  # cut off at a field length
+    ],
+)
+def test_legal_form_with_one_word_off_still_folds(entry: str) -> None:
+    query = "Tactical Missiles Corporation Joint Stock Company"
+    assert score(query, entry, Schema.ORGANIZATION) >= 0.8
+
+
+def test_organisation_initials_pair_with_its_words() -> None:
+    assert score("PLA", "People's Liberation Army", Schema.ORGANIZATION) >= 0.8
+    assert score("PLA", "People's Liberation Front", Schema.ORGANIZATION) == 0.0
+
+
+def test_a_one_word_query_is_not_held_against_the_words_it_left_out() -> None:
+    assert score("Erdogan", "Recep Tayyip Erdogan") >= 0.8
+    # Two words that agree with a longer name still pay in full for what they leave out.
+    assert score("Banco Santander", "Banco Santander Chile", Schema.ORGANIZATION) < 0.8

@@ -60,6 +60,7 @@ def test_dotted_initialisms_join_in_organisation_names() -> None:
 def test_numbers_spelled_out_and_roman() -> None:
     assert _words("Brigade Forty-four", Schema.ORGANIZATION)[1] == ("44", WordKind.NUMBER)
     assert _words("Fund VIII", Schema.ORGANIZATION)[1] == ("8", WordKind.NUMBER)
+    assert _words("Brigade Forty 4", Schema.ORGANIZATION)[1] == ("44", WordKind.NUMBER)
 
 
 def test_a_name_of_legal_forms_only_is_not_distinctive() -> None:

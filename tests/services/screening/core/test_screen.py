@@ -176,3 +176,22 @@ def test_person_query_does_not_match_a_vessel_of_the_same_name(index: CandidateI
 def test_organisation_with_legal_form_variant(index: CandidateIndex) -> None:
     result = screen(index, "PAO Gazprom", schema=Schema.ORGANIZATION)
     assert "ofac:gazprom" in hit_ids(result)
+
+
+def test_organisation_screened_by_its_initials() -> None:
+    listed = Party("eu:pla", Schema.ORGANIZATION, (Name("People's Liberation Army"),))
+    others = [Party(f"x:{n}", Schema.ORGANIZATION, (Name(f"Peoples Bank {n}"),)) for n in "ab"]
+    index = CandidateIndex([listed, *others])
+    result = screen_party(query("PLA", schema=Schema.ORGANIZATION), index, OPTIONS)
+    assert hit_ids(result) == {"eu:pla"}
+
+
+def test_each_name_of_a_slashed_pair_is_screened_on_its_own() -> None:
+    listed = Party(
+        "eu:leonov", Schema.PERSON, (Name("Юрий Владимирович ЛЕОНОВ / Юрiй Володимирович ЛЕОНОВ"),)
+    )
+    index = CandidateIndex([listed, Party("x:1", Schema.PERSON, (Name("Ivan Petrov"),))])
+    assert len(index.parties[0].names) == 2
+    (hit,) = screen(index, "Yuriy Vladimirovich Leonov").hits
+    assert hit.entry.id == "eu:leonov"
+    assert hit.score >= 0.95  # the other language's three words are not counted as extra

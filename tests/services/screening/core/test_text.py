@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.screening.core.text import MAX_NAME_CHARS, clean_text, fold_latin, validate_name
+from services.screening.core.text import (
+    MAX_NAME_CHARS,
+    clean_text,
+    fold_latin,
+    name_forms,
+    validate_name,
+)
 
 
 def test_control_bidi_and_zero_width_characters_are_removed() -> None:
@@ -42,3 +48,17 @@ def test_mixed_scripts_are_kept() -> None:
 
 def test_fold_latin_strips_diacritics_and_case() -> None:
     assert fold_latin("Vučić Ørsted Straße") == "vucic ørsted strasse"
+
+
+@pytest.mark.parametrize(
+    ("written", "forms"),
+    [
+        ("Юрий ЛЕОНОВ / Юрiй ЛЕОНОВ", ["Юрий ЛЕОНОВ", "Юрiй ЛЕОНОВ"]),
+        ("Анатоль ЛАПО/ЛАППО", ["Анатоль ЛАПО", "Анатоль ЛАППО"]),
+        ("Islamic Army/Base of Jihad", ["Islamic Army", "Base of Jihad"]),
+        ("Bowne Denmark A/S", ["Bowne Denmark A/S"]),
+        ("Acme Trading", ["Acme Trading"]),
+    ],
+)
+def test_slashes_separate_alternative_names(written: str, forms: list[str]) -> None:
+    assert name_forms(written) == forms

@@ -574,8 +574,8 @@ Global___SuppressHitResponse: _TypeAlias = SuppressHitResponse  # noqa: Y015
 
 @_typing.final
 class RescreenResult(_message.Message):
-    """Result of a "screening.rescreen" operation: monitored customers re-screened against the
-    entries one list version added or changed.
+    """Result of a "screening.rescreen" operation: the monitored customers of one partition
+    re-screened against the entries one list version added or changed.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -586,6 +586,8 @@ class RescreenResult(_message.Message):
     CUSTOMERS_FIELD_NUMBER: _builtins.int
     ALERTS_FIELD_NUMBER: _builtins.int
     SUPPRESSED_FIELD_NUMBER: _builtins.int
+    PARTITION_FIELD_NUMBER: _builtins.int
+    PARTITIONS_FIELD_NUMBER: _builtins.int
     list_version: _builtins.str
     """The list version whose delta was screened."""
     previous_version: _builtins.str
@@ -598,6 +600,10 @@ class RescreenResult(_message.Message):
     """New alerts raised (each once: alert keys make a retried run raise nothing twice)."""
     suppressed: _builtins.int
     """Matches not raised because an officer had cleared them and neither side changed."""
+    partition: _builtins.int
+    """Which hash partition of the monitored customers this operation re-screened (0-based)."""
+    partitions: _builtins.int
+    """How many partitions the re-screening of this version pair was split into."""
     def __init__(
         self,
         *,
@@ -607,10 +613,12 @@ class RescreenResult(_message.Message):
         customers: _builtins.int = ...,
         alerts: _builtins.int = ...,
         suppressed: _builtins.int = ...,
+        partition: _builtins.int = ...,
+        partitions: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "customers", b"customers", "entries", b"entries", "list_version", b"list_version", "previous_version", b"previous_version", "suppressed", b"suppressed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "customers", b"customers", "entries", b"entries", "list_version", b"list_version", "partition", b"partition", "partitions", b"partitions", "previous_version", b"previous_version", "suppressed", b"suppressed"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -37,3 +37,12 @@ def test_customers_of_the_same_busy_shops_are_not_bipartite() -> None:
 
 def test_two_by_two_is_too_small() -> None:
     assert detect_bipartite(ctx_of(dense_layer(2, 2))) == []
+
+
+def test_a_busy_payer_is_not_taken_for_a_member_of_the_burst() -> None:
+    # SEND0 also pays 40 other people in the same days: it meets the others by chance.
+    busy = [tx(f"busy{i}", "SEND0", f"SHOPPER{i}", 5 + i * 0.5, 40) for i in range(40)]
+    findings = detect_bipartite(ctx_of(dense_layer(), busy))
+    assert len(findings) == 1
+    assert "SEND0" not in findings[0].accounts
+    assert {f"SEND{i}" for i in range(1, 4)} <= set(findings[0].accounts)
