@@ -128,12 +128,8 @@ def run(cases: list[Case], runs: int, include_passporteye: bool) -> None:
     _print_table(groups, eye is not None)
     if misses:
         print(f"warden misses: {', '.join(misses)}")
-    if eye is None:
-        print(
-            "PassportEye: not run (not installed here, or Tesseract missing)"
-            if include_passporteye
-            else ""
-        )
+    if eye is None and include_passporteye:
+        print("PassportEye: not run (not installed here, or Tesseract missing)")
 
 
 def _print_table(groups: dict[str, list[tuple[Outcome, Outcome | None]]], with_eye: bool) -> None:
