@@ -66,25 +66,36 @@ class RegistryLists:
     @property
     def current(self) -> tuple[Snapshot, ScreeningIndex]:
         """The live pair; a due check for a newer version runs in the background."""
-        if time.monotonic() - self._checked_at > REFRESH_EVERY_S:
+        if not self._registry.is_loaded:
+            self._first_load()
+        elif time.monotonic() - self._checked_at > REFRESH_EVERY_S:
             self._checked_at = time.monotonic()
-            if not self._registry.is_loaded:
-                self.refresh()  # nothing to serve yet: the first request waits for the load
-            else:
-                threading.Thread(target=self.refresh, name="lists-refresh", daemon=True).start()
+            threading.Thread(target=self.refresh, name="lists-refresh", daemon=True).start()
         return self._registry.current
+
+    def _first_load(self) -> None:
+        """Nothing to serve yet: every request waits for one load (concurrent first requests
+        used to find the load already running, skip it and fail with LISTS_NOT_LOADED)."""
+        with self._refreshing:
+            if not self._registry.is_loaded:
+                self._checked_at = time.monotonic()
+                self._refresh_locked()
 
     def refresh(self) -> Delta | None:
         """Install the store's CURRENT version if it is not the live one (one refresh at a time)."""
         if not self._refreshing.acquire(blocking=False):
             return None
         try:
+            return self._refresh_locked()
+        finally:
+            self._refreshing.release()
+
+    def _refresh_locked(self) -> Delta | None:
+        try:
             return refresh_registry(self._registry, deps_of(self._container).store)
         except Exception:  # a bad stored version must not take serving down: keep the live one
             log.exception("screening: list refresh failed; the live version keeps serving")
             return None
-        finally:
-            self._refreshing.release()
 
 
 class _ContainerAlerts:

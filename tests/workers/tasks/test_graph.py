@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from warden.graph.v1 import graph_pb2
 
 from services.common.operations import OperationState
@@ -63,7 +64,7 @@ def broker(
 
 
 def test_partition_worker_killed_mid_sweep_is_redelivered_and_the_sweep_completes_once(
-    broker: tuple[Container, dict[str, str]], tmp_path: Path
+    broker: tuple[Container, dict[str, str]], tmp_path: Path, redis_url: str, redis_prefix: str
 ) -> None:
     container, env = broker
     data = generate(DATA)
@@ -79,17 +80,22 @@ def test_partition_worker_killed_mid_sweep_is_redelivered_and_the_sweep_complete
         container.queue,
     )
     sweep_id = f"sweep-{operation.id}"
+    unacked = redis.Redis.from_url(redis_url)
     with WorkerProcess(env, tmp_path / "coordinator.log", queues="default") as coordinator:
         first = WorkerProcess(env, tmp_path / "graph1.log", queues="graph").start()
         try:
+            # Killed while it holds partition messages it has not acknowledged. (Waiting for
+            # "some but not all partitions finished" is a race: once the first partition has
+            # built the sweep's shared frame, the others finish within milliseconds of it.)
             wait_for(
-                lambda: 1 <= len(deps.store.finished_partitions(sweep_id)) < PARTITIONS,
+                lambda: unacked.hlen(f"{redis_prefix}unacked") >= 1,
                 120,
-                interval=0.05,
+                interval=0.02,
                 message=f"the first partitions; logs:\n{coordinator.log()}\n{first.log()}",
             )
         finally:
-            first.kill()  # SIGKILL mid-sweep: its running partition is never acknowledged
+            first.kill()  # SIGKILL mid-sweep: its reserved partitions are never acknowledged
+            unacked.close()
         done_when_killed = len(deps.store.finished_partitions(sweep_id))
         assert done_when_killed < PARTITIONS
         with WorkerProcess(env, tmp_path / "graph2.log", queues="graph"):
