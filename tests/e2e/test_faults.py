@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 import grpc
 import pytest
@@ -167,17 +168,37 @@ def _audit_entries(live: Live, case_id: str) -> int:
 
 
 # --- PostgreSQL connections dropped mid-request ---------------------------------------------
-class BackendKiller:
-    """From a connection of its own, terminates the server backend that is running `statement`
-    in the test's database the moment one is seen (what a failover or an operator's
-    pg_terminate_backend does to a request in flight), and every idle pooled one with it."""
+class _Terminator:
+    """A thread on a connection of its own that terminates the test database's backends,
+    for the duration of a `with` block."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        self.engine.dispose()
+
+
+class BackendKiller(_Terminator):
+    """Terminates the server backend that is running `statement` in the test's database the
+    moment one is seen (what a failover or an operator's pg_terminate_backend does to a request
+    in flight), and every idle pooled one with it."""
 
     def __init__(self, url: str, statement: str) -> None:
-        self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        super().__init__(url)
         self.statement = statement
         self.killed = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="backend-killer", daemon=True)
 
     def _run(self) -> None:
         with self.engine.connect() as conn:
@@ -195,15 +216,6 @@ class BackendKiller:
                     ).scalar_one()
                 )
                 time.sleep(0.002)
-
-    def __enter__(self) -> BackendKiller:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(10)
-        self.engine.dispose()
 
 
 async def test_a_dropped_database_connection_fails_the_request_cleanly_and_the_pool_recovers(
@@ -260,14 +272,12 @@ async def test_backends_terminated_under_concurrent_requests_answer_ok_or_unavai
     assert live.count("case_alerts") == 30
 
 
-class TerminateAll:
+class TerminateAll(_Terminator):
     """Terminates every other backend of the test's database every few milliseconds."""
 
     def __init__(self, url: str, every_s: float = 0.01) -> None:
-        self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        super().__init__(url)
         self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="terminate-all", daemon=True)
 
     def _run(self) -> None:
         with self.engine.connect() as conn:
@@ -278,15 +288,6 @@ class TerminateAll:
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     )
                 )
-
-    def __enter__(self) -> TerminateAll:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(10)
-        self.engine.dispose()
 
 
 # --- a list reload during heavy screening ---------------------------------------------------
