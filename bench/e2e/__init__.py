@@ -33,9 +33,9 @@ from bench.e2e.run import (
 from bench.e2e.stacks import SPECIMEN_ENV, production_unavailable
 from bench.e2e.workloads import ONBOARDING_STAGES, SCREENING_STAGES, Evidence
 from bench.screening.speed import query_mix
-from services.identity.core.images import decode_image, encode_jpeg
+from services.identity.core.images import decode_image
 from services.identity.demo import HOLDER_PORTRAIT, HOLDER_SELFIE
-from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
+from services.identity.specimens import VALID_FOR_YEARS, HolderFields, specimen_jpeg
 from tests.conftest import find_shared_data
 
 WORKLOADS = ("screening", "onboarding")
@@ -111,11 +111,10 @@ def _evidence(data: Path) -> Evidence:
         given_names="ANNA MARIA",
         document_number="L898902C3",
         birth_date=date(1974, 8, 12),
-        expiry_date=date(2034, 5, 31),
+        expiry_date=VALID_FOR_YEARS,
     )
     portrait = decode_image((data / HOLDER_PORTRAIT).read_bytes()).pixels
-    document = encode_jpeg(render_specimen(holder, portrait, SpecimenOptions()).pixels, quality=92)
-    return Evidence(document, (data / HOLDER_SELFIE).read_bytes())
+    return Evidence(specimen_jpeg(holder, portrait), (data / HOLDER_SELFIE).read_bytes())
 
 
 async def _onboarding(options: argparse.Namespace, stacks: list[str], data: Path) -> None:

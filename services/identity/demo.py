@@ -26,7 +26,7 @@ from services.demo import DemoContext, shared_data_dir
 from services.identity.core.face_model import default_face_model
 from services.identity.core.faces import DOCUMENT_POLICY, detect_faces
 from services.identity.core.images import decode_image, encode_jpeg
-from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
+from services.identity.specimens import VALID_FOR_YEARS, HolderFields, specimen_jpeg
 
 PASSPORT = "documents/icao_style/passporteye_passport-td3.jpg"
 HOLDER_PORTRAIT = "faces/people/barack_obama/obama.jpg"
@@ -43,7 +43,7 @@ HOLDER = HolderFields(
     given_names="BARACK HUSSEIN",
     document_number="UT1961084",
     birth_date=date(1961, 8, 4),
-    expiry_date=date(2034, 5, 31),
+    expiry_date=VALID_FOR_YEARS,
     sex="M",
 )
 
@@ -56,7 +56,7 @@ async def run(ctx: DemoContext) -> None:
     stub = identity_pb2_grpc.IdentityServiceStub(ctx.channel)
     specimen = (data / PASSPORT).read_bytes()
     portrait = decode_image((data / HOLDER_PORTRAIT).read_bytes()).pixels
-    passport = encode_jpeg(render_specimen(HOLDER, portrait, SpecimenOptions()).pixels, quality=92)
+    passport = specimen_jpeg(HOLDER, portrait)
     holder = identity_pb2.ApplicantData(
         surname=HOLDER.surname,
         given_names=HOLDER.given_names,

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from services.identity.core.face_model import default_face_model
-from services.identity.core.images import RgbImage
+from services.identity.core.images import RgbImage, encode_jpeg
 from services.identity.core.mrz import check_digit
 from services.identity.core.ocr.render import LineStyle, render_block
 from services.identity.core.ocr.synth import Distortion, FloatImage, Rng, distort, paper, print_ink
@@ -154,6 +154,17 @@ class Specimen:
     pixels: RgbImage
     mrz: tuple[str, ...]
     fields: HolderFields
+
+
+VALID_FOR_YEARS: Final = date(2034, 5, 31)
+"""An expiry date that keeps a demo's or a test's document valid for years."""
+
+
+def specimen_jpeg(
+    fields: HolderFields, portrait: RgbImage | None, options: SpecimenOptions = SpecimenOptions()
+) -> bytes:
+    """The rendered document as an applicant's app uploads it: a JPEG (quality 92)."""
+    return encode_jpeg(render_specimen(fields, portrait, options).pixels, quality=92)
 
 
 def render_specimen(

@@ -25,9 +25,14 @@ from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 
 from services.cases.demo import create_officers
 from services.demo import DemoContext, shared_data_dir
-from services.identity.core.images import decode_image, encode_jpeg
+from services.identity.core.images import decode_image
 from services.identity.demo import stand_in_selfie
-from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
+from services.identity.specimens import (
+    VALID_FOR_YEARS,
+    HolderFields,
+    SpecimenOptions,
+    specimen_jpeg,
+)
 
 SPECIMEN_PASSPORT = "documents/icao_style/passporteye_passport-td3.jpg"
 OBAMA = "faces/people/barack_obama/obama.jpg"
@@ -54,7 +59,6 @@ class DemoApplicant:
     sex: str = "M"
 
 
-VALID_UNTIL = date(2034, 5, 31)
 APPLICANTS = (
     DemoApplicant(
         "clean",
@@ -145,12 +149,11 @@ def _document(data: Path, who: DemoApplicant) -> bytes:
         given_names=who.given_names,
         document_number=who.document_number,
         birth_date=who.birth_date,
-        expiry_date=VALID_UNTIL,
+        expiry_date=VALID_FOR_YEARS,
         sex=who.sex,
     )
     portrait = decode_image(_read(data, who.portrait)).pixels
-    specimen = render_specimen(fields, portrait, SpecimenOptions(seed=len(who.label)))
-    return encode_jpeg(specimen.pixels, quality=92)
+    return specimen_jpeg(fields, portrait, SpecimenOptions(seed=len(who.label)))
 
 
 def _selfie(data: Path, who: DemoApplicant, document: bytes) -> bytes:

@@ -31,8 +31,8 @@ from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 
 from services.graph.convert import transaction_to_proto
 from services.graph.synthetic import GeneratedSet, GeneratorConfig, generate, transactions_of
-from services.identity.core.images import RgbImage, decode_image, encode_jpeg
-from services.identity.specimens import HolderFields, SpecimenOptions, render_specimen
+from services.identity.core.images import RgbImage, decode_image
+from services.identity.specimens import VALID_FOR_YEARS, HolderFields, specimen_jpeg
 from tests.support.grpc import auth
 
 SPECIMEN = "documents/icao_style/passporteye_passport-td3.jpg"
@@ -42,7 +42,6 @@ HOLDER_PORTRAIT = "faces/people/barack_obama/obama.jpg"
 HOLDER_SELFIE = "faces/people/barack_obama/obama-480p.jpg"
 MISMATCHED_SELFIE = "faces/people/joe_biden/biden.jpg"
 BLOCKLIST = Path(__file__).resolve().parents[1] / "fixtures" / "watchlists" / "custom_blocklist.csv"
-VALID_UNTIL = date(2034, 5, 31)
 # The story's documents are ICAO specimens (issuer UTO), which a real deployment refuses.
 SPECIMEN_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
 
@@ -86,7 +85,7 @@ class Images:
             given_names=anyascii(person.given_names).upper(),
             document_number=person.document.number,
             birth_date=date(born.year, born.month, born.day),
-            expiry_date=VALID_UNTIL,
+            expiry_date=VALID_FOR_YEARS,
         )
         return _rendered(fields, self.portrait)
 
@@ -96,8 +95,7 @@ _DOCUMENTS: dict[HolderFields, bytes] = {}
 
 def _rendered(fields: HolderFields, portrait: RgbImage) -> bytes:
     if fields not in _DOCUMENTS:
-        specimen = render_specimen(fields, portrait, SpecimenOptions())
-        _DOCUMENTS[fields] = encode_jpeg(specimen.pixels, quality=92)
+        _DOCUMENTS[fields] = specimen_jpeg(fields, portrait)
     return _DOCUMENTS[fields]
 
 

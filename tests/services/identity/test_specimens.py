@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -15,15 +16,18 @@ from services.identity.core.faces import (
     analyse_face,
     compare_faces,
 )
+from services.identity.core.images import decode_image
 from services.identity.core.mrz import parse_mrz
 from services.identity.specimens import (
     PHOTO,
+    VALID_FOR_YEARS,
     DocumentKind,
     HolderFields,
     SpecimenOptions,
     head_and_shoulders,
     random_fields,
     render_specimen,
+    specimen_jpeg,
     td1_mrz,
     td3_mrz,
 )
@@ -102,3 +106,11 @@ def test_the_portrait_is_found_and_matches_a_selfie_of_the_holder(
     assert match.verdict is MatchVerdict.MATCH
     assert mismatch is not None
     assert mismatch.verdict is MatchVerdict.MISMATCH
+
+
+def test_a_specimen_jpeg_decodes_to_the_rendered_page() -> None:
+    fields = replace(ICAO_HOLDER, expiry_date=VALID_FOR_YEARS)
+    page = render_specimen(fields, None, SpecimenOptions()).pixels
+    decoded = decode_image(specimen_jpeg(fields, None)).pixels
+    assert decoded.shape == page.shape
+    assert float(np.abs(decoded.astype(np.int16) - page.astype(np.int16)).mean()) < 4.0
