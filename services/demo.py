@@ -30,6 +30,7 @@ from services.common.migrate import upgrade
 from services.common.rpc.server import WardenServer, build_server
 from services.common.runtime import Container, init_process
 from services.common.settings import WardenSettings
+from services.identity.specimens import ACCEPT_SPECIMENS_ENV
 from services.registry import AREAS, load
 from services.serve import collect_services, embedded_worker, rpc_areas
 
@@ -118,14 +119,10 @@ def _summary(ctx: DemoContext, elapsed: float) -> None:
     ctx.console.print(table)
 
 
-# The demo's documents are ICAO specimens (issuing state UTO), which a real deployment refuses
-# (identity's accept_specimen_documents defaults to false); area settings come from the
-# environment, so the demo opts in there, for this process only.
-DEMO_AREA_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
-
-
 async def run_demo(base: WardenSettings, *, keep_serving: bool = False) -> int:
-    with _environment(DEMO_AREA_ENV):
+    # The demo's documents are ICAO specimens, which a real deployment refuses; area settings
+    # come from the environment, so the demo opts in there, for its own run only.
+    with _environment(ACCEPT_SPECIMENS_ENV):
         return await _run_demo(base, keep_serving=keep_serving)
 
 

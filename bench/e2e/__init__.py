@@ -30,12 +30,17 @@ from bench.e2e.run import (
     screening_stacks,
     started,
 )
-from bench.e2e.stacks import SPECIMEN_ENV, production_unavailable
+from bench.e2e.stacks import production_unavailable
 from bench.e2e.workloads import ONBOARDING_STAGES, SCREENING_STAGES, Evidence
 from bench.screening.speed import query_mix
 from services.identity.core.images import decode_image
 from services.identity.demo import HOLDER_PORTRAIT, HOLDER_SELFIE
-from services.identity.specimens import VALID_FOR_YEARS, HolderFields, specimen_jpeg
+from services.identity.specimens import (
+    ACCEPT_SPECIMENS_ENV,
+    VALID_FOR_YEARS,
+    HolderFields,
+    specimen_jpeg,
+)
 from tests.conftest import find_shared_data
 
 WORKLOADS = ("screening", "onboarding")
@@ -118,7 +123,7 @@ def _evidence(data: Path) -> Evidence:
 
 
 async def _onboarding(options: argparse.Namespace, stacks: list[str], data: Path) -> None:
-    os.environ.update(SPECIMEN_ENV)  # the embedded stack reads identity settings from here
+    os.environ.update(ACCEPT_SPECIMENS_ENV)  # the embedded stack reads identity settings from here
     evidence = _evidence(data)
     bounds = Bounds(options.onboarding_p95_ms, options.max_error_rate)
     load = plan(options.onboarding_levels, options.onboarding_seconds, options.max_flows, bounds, 3)

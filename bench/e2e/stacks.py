@@ -23,6 +23,7 @@ from services.common.auth import KeyStore
 from services.common.db import Database, utcnow
 from services.common.migrate import upgrade
 from services.common.runtime import Container
+from services.identity.specimens import ACCEPT_SPECIMENS_ENV
 from services.screening.deps import AREA as SCREENING
 from services.screening.handlers import ScreeningDeps
 from services.screening.ports import InMemoryCustomerStore, InMemorySuppressionStore, StaticLists
@@ -37,13 +38,12 @@ from workers.embedded import EmbeddedWorker
 
 # Long enough that a backlog of prefetched identity tasks is never redelivered mid-run (the
 # test topology's 5 s is for its fault tests, not for a load run).
-# The onboarding workload's passport is a synthetic ICAO specimen (issuer UTO), which a real
-# deployment refuses: both stacks accept specimens for the benchmark (see bench.e2e.evidence).
-SPECIMEN_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
+# The onboarding workload's passport is a synthetic ICAO specimen, which a real deployment
+# refuses: both stacks accept specimens for the benchmark (see bench.e2e._evidence).
 BENCH_ENV = {
     "WARDEN_CELERY__VISIBILITY_TIMEOUT_S": "3600",
     "WARDEN_CELERY__RESTORE_INTERVAL_S": "60",
-    **SPECIMEN_ENV,
+    **ACCEPT_SPECIMENS_ENV,
 }
 
 

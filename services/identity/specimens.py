@@ -156,6 +156,10 @@ class Specimen:
     fields: HolderFields
 
 
+ACCEPT_SPECIMENS_ENV: Final = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
+"""What a process that is shown these documents needs in its environment: their issuer is UTO,
+the ICAO specimen state, which identity refuses unless told otherwise (demos, tests, benches)."""
+
 VALID_FOR_YEARS: Final = date(2034, 5, 31)
 """An expiry date that keeps a demo's or a test's document valid for years."""
 

@@ -32,7 +32,12 @@ from warden.operations.v1 import operations_pb2, operations_pb2_grpc
 from services.graph.convert import transaction_to_proto
 from services.graph.synthetic import GeneratedSet, GeneratorConfig, generate, transactions_of
 from services.identity.core.images import RgbImage, decode_image
-from services.identity.specimens import VALID_FOR_YEARS, HolderFields, specimen_jpeg
+from services.identity.specimens import (
+    ACCEPT_SPECIMENS_ENV,
+    VALID_FOR_YEARS,
+    HolderFields,
+    specimen_jpeg,
+)
 from tests.support.grpc import auth
 
 SPECIMEN = "documents/icao_style/passporteye_passport-td3.jpg"
@@ -43,7 +48,7 @@ HOLDER_SELFIE = "faces/people/barack_obama/obama-480p.jpg"
 MISMATCHED_SELFIE = "faces/people/joe_biden/biden.jpg"
 BLOCKLIST = Path(__file__).resolve().parents[1] / "fixtures" / "watchlists" / "custom_blocklist.csv"
 # The story's documents are ICAO specimens (issuer UTO), which a real deployment refuses.
-SPECIMEN_ENV = {"WARDEN_IDENTITY_ACCEPT_SPECIMEN_DOCUMENTS": "true"}
+SPECIMEN_ENV = ACCEPT_SPECIMENS_ENV
 
 
 def holder_selfie(document: bytes) -> bytes:
