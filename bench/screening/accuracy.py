@@ -102,6 +102,9 @@ def name_benchmark(
         shown = baseline.row() if has_baseline else "  (no logic-v2 scores)"
         print(f"{label:<22}{count:>5}  {ours.row()}   | {shown}")
         figures[label] = ours.f1
+    for label in ("ALL train (75%)", "ALL held-out (25%)", "ALL"):
+        ours, _ = _confusions(scored, dict(subsets)[label], threshold)
+        print(f"  {label}: F1 {ours.f1:.4f} (TP {ours.tp}, FP {ours.fp}, FN {ours.fn})")
     print("threshold sweep on the training split (F1):", end="")
     for candidate in (0.65, 0.7, 0.75, 0.8, 0.85):
         ours, _ = _confusions(scored, lambda p: not p.held_out, candidate)

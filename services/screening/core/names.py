@@ -141,12 +141,40 @@ def _join_initialisms(text: str) -> str:
     return _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
+# A legal form written onto the name ("SiemensAG", "MusterGmbH", "AcmeLLC"). Short forms are
+# also word endings ("Verlag", "Enterprise"), so they are cut only where the case changes
+# from a lower-case name to the form's usual spelling.
+_CAMEL_LEGAL_FORM = re.compile(
+    r"(?<=[a-z]{3})(?:AG|SA|SE|NV|BV|AB|AS|KG|GmbH|GMBH|LLC|Ltd|LTD|Inc|INC|PLC|Plc|JSC|PJSC)\b"
+)
+# Forms no word ends with: cut from a name's last word whatever its case ("SIEMENSGMBH").
+_GLUED_LEGAL_SUFFIXES = ("gmbh", "llc", "ltd", "plc", "pjsc", "ojsc", "cjsc", "jsc")
+_SHORTEST_GLUED_STEM = 4
+
+
+def _split_camel_legal_form(text: str) -> str:
+    return _CAMEL_LEGAL_FORM.sub(lambda m: " " + m.group(0), text)
+
+
+def _unglue_legal_suffix(words: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """ "acmeltd" -> "acme" "ltd" when it is the name's last word (a legal form closes an
+    organisation's name, in lists and queries alike)."""
+    if not words or words[-1][2] != "Latn":
+        return words
+    last = words[-1][0]
+    for suffix in _GLUED_LEGAL_SUFFIXES:
+        stem = last[: -len(suffix)]
+        if last.endswith(suffix) and len(stem) >= _SHORTEST_GLUED_STEM and stem.isalpha():
+            return [*words[:-1], (stem, "", "Latn"), (suffix, "", "Latn")]
+    return words
+
+
 @lru_cache(maxsize=262_144)
 def romanised_words(text: str, schema: Schema) -> tuple[tuple[str, str, str], ...]:
     """(romanised, native key, script) for each word of a name, in order (cached: the index
     romanises every list name twice, once for word statistics and once to prepare it)."""
     if schema is not Schema.PERSON:
-        text = _join_initialisms(text)
+        text = _split_camel_legal_form(_join_initialisms(text))
     out: list[tuple[str, str, str]] = []
     for raw in split_words(text):
         script = "Latn" if raw.isascii() else word_script(raw)
@@ -165,6 +193,8 @@ def romanised_words(text: str, schema: Schema) -> tuple[tuple[str, str, str], ..
         else:
             native = native_key(raw, script)
             out.extend((p, native, script) for p in parts)
+    if schema is not Schema.PERSON:
+        out = _unglue_legal_suffix(out)
     return tuple(out)
 
 

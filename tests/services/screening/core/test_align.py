@@ -92,6 +92,11 @@ def test_shared_legal_form_alone_is_no_match() -> None:
     assert score("Siemens AG", "Volkswagen AG", Schema.ORGANIZATION) == 0.0
 
 
+def test_a_legal_form_written_onto_the_name_still_matches() -> None:
+    assert score("Siemens AG", "SiemensAG", Schema.ORGANIZATION) == 1.0
+    assert score("Acme Trading Ltd", "ACME TRADINGLTD", Schema.ORGANIZATION) == 1.0
+
+
 def test_organisation_qualifier_lowers_the_score() -> None:
     assert score("Banco Santander", "Banco Santander", Schema.ORGANIZATION) > score(
         "Banco Santander", "Banco Santander Chile", Schema.ORGANIZATION

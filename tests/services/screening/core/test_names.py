@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.screening.core.names import WordStats, prepare_name
 from services.screening.core.vocab import WordKind
 from watchlists.model import Schema
@@ -48,6 +50,25 @@ def test_legal_forms_fold_to_their_class() -> None:
         "ag",
         WordKind.LEGAL_FORM,
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("SiemensAG", ["siemens", "ag"]),  # the case change marks a short form
+        ("MusterGmbH", ["muster", "gmbh"]),
+        ("ACMELTD", ["acme", "ltd"]),  # no word ends in "ltd": cut whatever the case
+        ("Springer Verlag", ["springer", "verlag"]),  # "-ag" without a case change stays
+        ("ENTERPRISE", ["enterprise"]),  # and so does "-se"
+        ("SIEMENSAG", ["siemensag"]),
+    ],
+)
+def test_a_legal_form_written_onto_the_name_is_cut_off(written: str, words: list[str]) -> None:
+    assert [text for text, _ in _words(written, Schema.ORGANIZATION)] == words
+
+
+def test_glued_legal_forms_are_not_cut_from_person_names() -> None:
+    assert _words("MacLLC") == [("macllc", WordKind.NAME)]
 
 
 def test_dotted_initialisms_join_in_organisation_names() -> None:
