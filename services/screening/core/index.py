@@ -28,11 +28,11 @@ from services.screening.core.names import (
     PreparedName,
     Word,
     WordStats,
-    prepare_name,
+    prepare_forms,
     romanised_words,
 )
 from services.screening.core.scoring import PreparedParty
-from services.screening.core.text import clean_text, has_letter, name_forms
+from services.screening.core.text import clean_text, has_letter
 from services.screening.core.translit import LOSSY_SCRIPTS
 from services.screening.core.variants import variant_spellings
 from services.screening.core.vocab import WordKind
@@ -67,8 +67,7 @@ def prepare_party(party: Party, stats: WordStats) -> PreparedParty:
         text = clean_text(name.full)
         if not has_letter(text):
             continue
-        for form in name_forms(text):
-            names.append(prepare_name(form, name_schema(party.schema), stats, name.quality))
+        names.extend(prepare_forms(text, name_schema(party.schema), stats, name.quality))
     return PreparedParty(party, tuple(names))
 
 

@@ -12,11 +12,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from services.screening.core.compare_text import budget_similarity
+from services.screening.core.japanese import japanese_reading
 from services.screening.core.phonetic import loose_key, phonetic_key, spelling_key
+from services.screening.core.text import name_forms
 from services.screening.core.translit import SYLLABIC_SCRIPTS, native_key, romanise, word_script
 from services.screening.core.variants import variant_groups
 from services.screening.core.vocab import (
@@ -113,6 +115,15 @@ class PreparedName:
     words: tuple[Word, ...]
     quality: NameQuality
     comma_form: bool  # written "SURNAME, Given"
+    han: bool = False  # has words written in Han characters
+    reading: bool = False  # the Japanese reading of a kanji name (see `prepare_forms`)
+
+    def stands_in_for(self, other: PreparedName) -> bool:
+        """False when a reading would face kanji: two names in kanji are compared as written
+        (高石 and 高市 read Takaishi and Takaichi, one letter apart, yet differ)."""
+        if self.reading:
+            return not (other.han or other.reading)
+        return not (other.reading and self.han)
 
     @property
     def distinctive(self) -> bool:
@@ -400,4 +411,24 @@ def prepare_name(
     is_person = schema is Schema.PERSON
     words = _person_words(triples, stats) if is_person else _org_words(triples, stats)
     comma = schema is Schema.PERSON and text.count(",") == 1
-    return PreparedName(text, tuple(words), quality, comma)
+    han = any(w.script == "Hani" for w in words)
+    return PreparedName(text, tuple(words), quality, comma, han)
+
+
+def prepare_forms(
+    text: str,
+    schema: Schema,
+    stats: WordStats,
+    quality: NameQuality = NameQuality.PRIMARY,
+) -> list[PreparedName]:
+    """Every name one written name stands for, prepared: its slashed alternatives (see
+    `text.name_forms`) and, for a person's name in kanji, its Japanese reading, shown to
+    officers beside the original ("山田太郎 (Yamada Taro)")."""
+    prepared: list[PreparedName] = []
+    for form in name_forms(text):
+        prepared.append(prepare_name(form, schema, stats, quality))
+        reading = japanese_reading(form) if schema is Schema.PERSON else None
+        if reading is not None:
+            read = prepare_name(reading, schema, stats, quality)
+            prepared.append(replace(read, original=f"{form} ({reading})", reading=True))
+    return prepared

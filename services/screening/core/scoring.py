@@ -58,7 +58,10 @@ def best_alignment(
     indices = range(len(entry.names)) if entry_names is None else entry_names
     for q_name in query.names:
         for index in indices:
-            aligned = align_names(q_name, entry.names[index], weights, cache)
+            e_name = entry.names[index]
+            if (q_name.reading or e_name.reading) and not q_name.stands_in_for(e_name):
+                continue
+            aligned = align_names(q_name, e_name, weights, cache)
             if best is None or aligned.score > best.score:
                 best = aligned
     return best

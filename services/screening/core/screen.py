@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from services.common.errors import FieldViolation, InvalidArgument
 from services.screening.core.align import SimilarityCache
 from services.screening.core.index import CandidateIndex, WordHitMemo, name_schema
-from services.screening.core.names import PreparedName, Word, WordStats, prepare_name
+from services.screening.core.names import PreparedName, Word, WordStats, prepare_forms
 from services.screening.core.scoring import (
     Match,
     PreparedParty,
     evidence_ceiling,
     score_entry,
 )
-from services.screening.core.text import name_forms, validate_name
+from services.screening.core.text import validate_name
 from watchlists.model import Party
 
 # Chosen on the training split of the nomenklatura name benchmark (see bench/screening).
@@ -85,8 +85,7 @@ def prepare_query(party: Party, stats: WordStats) -> PreparedParty:
     prepared: list[PreparedName] = []
     for position, name in enumerate(party.names):
         text = validate_name(name.full, f"party.names[{position}].full")
-        for form in name_forms(text):
-            prepared.append(prepare_name(form, name_schema(party.schema), stats, name.quality))
+        prepared.extend(prepare_forms(text, name_schema(party.schema), stats, name.quality))
     usable = tuple(p for p in prepared if p.distinctive)
     if not usable:
         raise InvalidArgument.for_field(
@@ -172,8 +171,7 @@ def compare_parties(
     entry_names = []
     for name in entry.names:
         text = validate_name(name.full, "entry.names")
-        for form in name_forms(text):
-            entry_names.append(prepare_name(form, name_schema(entry.schema), stats, name.quality))
+        entry_names.extend(prepare_forms(text, name_schema(entry.schema), stats, name.quality))
     scored = score_entry(prepared_query, PreparedParty(entry, tuple(entry_names)), threshold)
     if scored is None:  # pragma: no cover - prepare_query guarantees at least one name
         raise InvalidArgument.for_field("entry.names", "no usable name")

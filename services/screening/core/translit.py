@@ -208,6 +208,9 @@ def _arabic(word: str) -> list[str]:
     out = []
     for part in parts:
         latin = "al" if part == "ال" else "".join(_ARABIC.get(c, anyascii(c)) for c in part)
+        # A word-initial ain is written as a vowel in Latin names (ʿAlī = Ali, ʿAbd = Abd).
+        if part.startswith("ع") and not latin.startswith(("a", "i", "u")):
+            latin = "a" + latin
         out.append(_NON_ALNUM.sub("", latin.lower()))
     return [p for p in out if p]
 

@@ -16,6 +16,9 @@ from services.screening.core.translit import romanise, word_script
         ("السيسي", "Arab", ("al", "sysy")),
         ("محمد", "Arab", ("mhmd",)),
         ("پوتین", "Arab", ("pwtyn",)),
+        ("علي", "Arab", ("aly",)),  # a word-initial ain is a vowel in Latin: Ali
+        ("العراق", "Arab", ("al", "araq")),
+        ("سعيد", "Arab", ("syd",)),  # a medial ain is not written
         ("ולדימיר", "Hebr", ("wldymyr",)),
         ("Պուտին", "Armn", ("putin",)),
         ("김정은", "Hang", ("kim", "jong", "un")),
