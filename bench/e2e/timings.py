@@ -9,7 +9,7 @@ the stages of a flow split its server-side life without clock skew:
     identity      the identity check, wall time (decode, document, faces, writes)
     document, document_portrait, selfie_face   identity's own timings_ms
     to_decision   identity recorded -> decision recorded (decide queue wait, screening, rating)
-    case_intake   decision recorded -> the case it asked for opened (cases queue, intake);
+    case_intake   decision recorded -> the case it asked for opened (intake, in the decision step);
                   only flows whose decision opens a case, and whose case is open when read
 """
 

@@ -2,7 +2,8 @@
 
 In production producers use the runtime's `QueueAlertSink` (the `cases.intake_alert` task on the
 `cases` queue). `HandlerAlertSink` records alerts directly through the intake handler: for
-embedded runs and tests where a producer and case management share a process.
+embedded runs and tests where a producer and case management share a process. (Onboarding's
+decision step records its alerts through the handler too: `DecisionIntake`.)
 """
 
 from __future__ import annotations

@@ -58,6 +58,10 @@ class QueueAlertSink:
 
     def raise_alert(self, alert: Alert) -> None:
         self.queue.enqueue(ALERT_INTAKE_TASK, {"alert": alert_to_dict(alert)}, queue="cases")
+        self.queue_followups(alert)
+
+    def queue_followups(self, alert: Alert) -> None:
+        """Only the follow-up work (for a producer whose alerts are taken in some other way)."""
         for follow_ups in self.followups:
             for work in follow_ups(alert):
                 self.queue.enqueue(work.task_name, work.kwargs, queue=work.queue)

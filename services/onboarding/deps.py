@@ -16,11 +16,12 @@ import logging
 from dataclasses import dataclass
 
 from services.cases.wiring import case_deps
+from services.common.alerts import AlertSink
 from services.common.db import utcnow
 from services.common.runtime import Container
 from services.identity.wiring import identity_deps
 from services.onboarding.adapters.applications import SqlApplicationStore
-from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding
+from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding, DecisionIntake
 from services.onboarding.adapters.customers import SqlCustomerStore
 from services.onboarding.adapters.identity_area import IdentityAreaChecker
 from services.onboarding.adapters.keys import SqlDataKeyStore
@@ -47,6 +48,8 @@ class AreaAdapters:
     screening: Screener
     open_cases: OpenCaseLookup
     audit: AuditTrail
+    # Where the decision step's alerts go; None: the container's (through the `cases` queue).
+    decision_alerts: AlertSink | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,7 @@ def area_adapters(container: Container) -> AreaAdapters:
         ScreeningAreaScreener(screening_deps(container)),
         CaseStanding(cases),
         CaseAuditTrail(cases),
+        DecisionIntake(cases, container.alerts),
     )
 
 
@@ -99,7 +103,7 @@ def build_deps(
             applications,
             adapters.identity,
             adapters.screening,
-            container.alerts,
+            adapters.decision_alerts or container.alerts,
             container.operations,
             container.queue,
             limits,

@@ -1,6 +1,7 @@
 """Fault matrix, the faults that need separate processes: a worker SIGKILLed in the middle of
-an Evaluate's identity verification, and Redis restarted (without persistence) while a graph
-sweep's partitions are queued. Nothing may be lost, nothing doubled. (docs/e2e.md)"""
+an Evaluate's identity verification or decision step, Redis restarted (without persistence)
+in the middle of an Evaluate and while a graph sweep's partitions are queued. Nothing may be
+lost, nothing doubled. (docs/e2e.md)"""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import signal
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
@@ -69,70 +71,65 @@ def topology_for(tmp_path: Path, postgres_url: str, **extra: str) -> Topology:
     return topology
 
 
-# --- a worker SIGKILLed mid-verification ----------------------------------------------------
-@pytest.mark.timeout(180)
-async def test_an_identity_worker_killed_mid_verification_loses_and_doubles_nothing(
-    tmp_path: Path, postgres_url: str, engine: sa.Engine, shared_data: Path
-) -> None:
-    empty_postgres(postgres_url)
-    with topology_for(tmp_path, postgres_url) as topology:
-        topology.cli("lists", "load")
-        topology.cli(
-            "cases", "create-officer", "--id", story.OFFICER, "--name", "E", "--role", "analyst"
-        )
-        server = topology.serve("onboarding", "operations", "cases")
-        for queue in ("screening", "cases", "default"):
-            topology.worker([queue])
-        first = topology.worker(["identity"])
-        token = token_for(postgres_url)
-        # The PEP on the in-house list: a full document + selfie verification that also opens
-        # cases, so a doubled step would show as a second case or alert.
-        request = story.evaluate_request("killed-worker", story.PEP, story.Images.load(shared_data))
-        async with channel(server) as ch:
-            started = await onboarding_pb2_grpc.OnboardingServiceStub(ch).Evaluate(
-                request, metadata=auth(token), timeout=30
+# --- the onboarding flow: a worker SIGKILLed mid-step, Redis restarted mid-flow -------------
+@dataclass(frozen=True)
+class PepFlow:
+    """The listed PEP of the story through Evaluate: a full document + selfie verification that
+    also opens cases, so a doubled step would show as a second case or alert."""
+
+    topology: Topology
+    server: Process
+    token: str
+    request: pb.EvaluateRequest
+
+    async def evaluate(self) -> pb.EvaluateResponse:
+        """Send (or re-send: same request id) the Evaluate; answers at once with its operation."""
+        async with channel(self.server) as ch:
+            return await onboarding_pb2_grpc.OnboardingServiceStub(ch).Evaluate(
+                self.request, metadata=auth(self.token), timeout=30
             )
-        application = started.application_id
-        state_sql = "SELECT state FROM operations WHERE id = :id"
-        wait_until(
-            lambda: scalar(engine, state_sql, id=started.operation.id) == "running",
-            90,
-            f"the identity worker to start; log:\n{first.log()}",
+
+
+def pep_flow(topology: Topology, postgres_url: str, shared_data: Path, request_id: str) -> PepFlow:
+    """Lists loaded, an officer, one server for onboarding, operations and cases; no worker."""
+    topology.cli("lists", "load")
+    topology.cli(
+        "cases", "create-officer", "--id", story.OFFICER, "--name", "E", "--role", "analyst"
+    )
+    server = topology.serve("onboarding", "operations", "cases")
+    request = story.evaluate_request(request_id, story.PEP, story.Images.load(shared_data))
+    return PepFlow(topology, server, token_for(postgres_url), request)
+
+
+def application_state(engine: sa.Engine, application_id: str) -> object:
+    sql = "SELECT state FROM onboarding_applications WHERE id = :id"
+    return scalar(engine, sql, id=application_id)
+
+
+async def assert_as_undisturbed(flow: PepFlow, engine: sa.Engine, operation_id: str) -> None:
+    """The operation ends as it does without a fault, and nothing is lost or doubled."""
+    async with channel(flow.server) as ch:
+        final = await story.watch(ch, flow.token, operation_id, 120)
+        result = story.evaluation_of(final)
+        found = await _settled_cases(ch, flow.token, result.customer_id)
+    expected = await _undisturbed_outcome()
+    assert (result.outcome, sorted(result.reasons)) == expected
+    assert final.progress_percent == 100
+    counts = {
+        table: scalar(engine, f"SELECT count(*) FROM {table}")
+        for table in (
+            "onboarding_applications",
+            "onboarding_customers",
+            "onboarding_ratings",
+            "identity_results",
         )
-        first.signal(signal.SIGSTOP)  # frozen inside the step: nothing more happens
-        identity_state = scalar(
-            engine, "SELECT state FROM onboarding_applications WHERE id = :id", id=application
-        )
-        assert identity_state == "received", "the step finished before the worker was stopped"
-        first.signal(signal.SIGKILL)  # no ack, no cleanup: Redis redelivers after the timeout
-        topology.worker(["identity"])
-        async with channel(server) as ch:
-            final = await story.watch(ch, token, started.operation.id, 120)
-            result = story.evaluation_of(final)
-            found = await _settled_cases(ch, token, result.customer_id)
-        expected = await _undisturbed_outcome()
-        assert (result.outcome, sorted(result.reasons)) == expected
-        assert final.progress_percent == 100
-        counts = {
-            table: scalar(engine, f"SELECT count(*) FROM {table}")
-            for table in (
-                "onboarding_applications",
-                "onboarding_customers",
-                "onboarding_ratings",
-                "identity_results",
-            )
-        }
-        assert counts == dict.fromkeys(counts, 1), counts
-        assert (
-            scalar(engine, "SELECT count(*) FROM operations WHERE kind = 'onboarding.evaluate'")
-            == 1
-        )
-        kinds = [c.kind for c in found]
-        assert cases_pb2.CASE_KIND_ONBOARDING in kinds, found
-        assert sorted(kinds) == sorted(set(kinds)), found  # one case per kind at most
-        assert scalar(engine, "SELECT count(*) FROM case_alerts") == sum(
-            c.alert_count for c in found
-        )
+    }
+    assert counts == dict.fromkeys(counts, 1), counts
+    assert scalar(engine, "SELECT count(*) FROM operations WHERE kind = 'onboarding.evaluate'") == 1
+    kinds = [c.kind for c in found]
+    assert cases_pb2.CASE_KIND_ONBOARDING in kinds, found
+    assert sorted(kinds) == sorted(set(kinds)), found  # one case per kind at most
+    assert scalar(engine, "SELECT count(*) FROM case_alerts") == sum(c.alert_count for c in found)
 
 
 async def _undisturbed_outcome() -> tuple[int, list[int]]:
@@ -151,6 +148,104 @@ async def _settled_cases(
             return await story.cases_of(ch, token, cases_pb2.SUBJECT_KIND_CUSTOMER, customer_id)
         await asyncio.sleep(0.5)
     raise AssertionError(f"no case for {customer_id}")
+
+
+@pytest.mark.timeout(180)
+async def test_an_identity_worker_killed_mid_verification_loses_and_doubles_nothing(
+    tmp_path: Path, postgres_url: str, engine: sa.Engine, shared_data: Path
+) -> None:
+    empty_postgres(postgres_url)
+    with topology_for(tmp_path, postgres_url) as topology:
+        for queue in ("screening", "cases", "default"):
+            topology.worker([queue])
+        first = topology.worker(["identity"])
+        flow = pep_flow(topology, postgres_url, shared_data, "killed-worker")
+        started = await flow.evaluate()
+        state_sql = "SELECT state FROM operations WHERE id = :id"
+        wait_until(
+            lambda: scalar(engine, state_sql, id=started.operation.id) == "running",
+            90,
+            f"the identity worker to start; log:\n{first.log()}",
+        )
+        first.signal(signal.SIGSTOP)  # frozen inside the step: nothing more happens
+        assert application_state(engine, started.application_id) == "received", (
+            "the step finished before the worker was stopped"
+        )
+        first.signal(signal.SIGKILL)  # no ack, no cleanup: Redis redelivers after the timeout
+        topology.worker(["identity"])
+        await assert_as_undisturbed(flow, engine, started.operation.id)
+
+
+# The decision step is the only writer of customers: while the test holds their table, the
+# screening worker stops inside the step (screened, rated, the decision half written).
+HOLD_CUSTOMERS = "LOCK TABLE onboarding_customers IN SHARE MODE"
+DECISION_WAITING = (
+    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    " AND datname = current_database() AND query LIKE 'INSERT INTO onboarding_customers%'"
+)
+
+
+@pytest.mark.timeout(180)
+async def test_a_screening_worker_killed_mid_decision_loses_and_doubles_nothing(
+    tmp_path: Path, postgres_url: str, engine: sa.Engine, shared_data: Path
+) -> None:
+    empty_postgres(postgres_url)
+    with topology_for(tmp_path, postgres_url) as topology:
+        for queues in (["identity"], ["cases", "default"]):
+            topology.worker(queues)
+        first = topology.worker(["screening"])
+        flow = pep_flow(topology, postgres_url, shared_data, "killed-decision")
+        with engine.connect() as held:
+            held.execute(sa.text(HOLD_CUSTOMERS))
+            started = await flow.evaluate()
+            wait_until(
+                lambda: count(engine, DECISION_WAITING) == 1,
+                90,
+                f"the decision step to write; logs:\n{topology.logs()}",
+            )
+            first.signal(signal.SIGKILL)  # no ack, no commit: Redis redelivers after the timeout
+            held.rollback()
+        assert application_state(engine, started.application_id) == "verified"
+        topology.worker(["screening"])
+        await assert_as_undisturbed(flow, engine, started.operation.id)
+
+
+@pytest.mark.timeout(180)
+async def test_redis_restarted_mid_evaluate_loses_and_doubles_nothing(
+    tmp_path: Path, postgres_url: str, engine: sa.Engine, shared_data: Path
+) -> None:
+    """Restarted (no persistence) with the decision step queued, then once the operation has
+    succeeded, before a cases worker ran. Before: the decision's alerts were queued for case
+    intake, and the second restart lost them (no due-diligence case, ever)."""
+    empty_postgres(postgres_url)
+    sweeper = {"WARDEN_OPERATIONS__STALE_AFTER_S": "5", "WARDEN_OPERATIONS__REQUEUE_EVERY_S": "1"}
+    with topology_for(tmp_path, postgres_url, **sweeper) as topology:
+        for queue in ("identity", "default"):
+            topology.worker([queue])
+        flow = pep_flow(topology, postgres_url, shared_data, "redis-restarted")
+        started = await flow.evaluate()
+        wait_until(
+            lambda: topology.redis.queued("screening") == 1,
+            90,
+            f"the decision step to be queued; logs:\n{topology.logs()}",
+        )
+        topology.redis.restart()  # the queued decision step is lost
+        topology.beat()  # from now on: before, its sweeper could re-send the step in time
+        topology.worker(["screening"])
+        again = await flow.evaluate()  # the client's retry finds the same evaluation
+        assert (again.operation.id, again.application_id) == (
+            started.operation.id,
+            started.application_id,
+        )
+        op_sql = "SELECT state FROM operations WHERE id = :id"
+        wait_until(
+            lambda: scalar(engine, op_sql, id=started.operation.id) == "succeeded",
+            90,
+            f"the decision; logs:\n{topology.logs()}",
+        )
+        topology.redis.restart()
+        topology.worker(["cases"])
+        await assert_as_undisturbed(flow, engine, started.operation.id)
 
 
 # --- Redis restarted during a graph sweep ---------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 import grpc
+import redis
 
 from services.common.auth import KeyStore
 from services.common.db import Database
@@ -72,6 +73,19 @@ class PrivateRedis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+    def restart(self) -> None:
+        """Stop and start again: every queued and unacknowledged message is gone."""
+        self.stop()
+        self.start()
+
+    def queued(self, queue: str) -> int:
+        """Messages waiting in a Celery queue (kombu keeps each queue as a Redis list)."""
+        client = redis.Redis(host="127.0.0.1", port=self.port)
+        try:
+            return int(client.llen(queue))
+        finally:
+            client.close()
 
 
 def _wait_port(port: int, timeout: float) -> None:

@@ -8,9 +8,13 @@ from services.cases.core.audit import verify_chain
 from services.cases.core.model import SubjectRef
 from services.cases.core.sar.model import IdKind, PartyType
 from services.cases.handlers import intake
-from services.common.alerts import SubjectKind
+from services.cases.ports import CaseQuery
+from services.cases.wiring import case_deps
+from services.common.alerts import Alert, AlertSource, Severity, SubjectKind
+from services.common.runtime import Container
 from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding, CustomerDirectory
 from services.onboarding.core.checks import ScreeningOutcome
+from services.onboarding.deps import onboarding_deps
 from services.onboarding.handlers import (
     ResolveReview,
     end_relationship,
@@ -71,3 +75,22 @@ def test_customer_directory_gives_sar_subjects_for_customers_and_accounts() -> N
     by_account = directory.sar_subjects(SubjectRef(SubjectKind.ACCOUNT, "acc_7"))
     assert by_account == (subject,)
     assert directory.sar_subjects(SubjectRef(SubjectKind.CUSTOMER, "cus_unknown")) == ()
+
+
+def test_the_decision_step_records_its_alerts_itself_not_through_redis(
+    container: Container,
+) -> None:
+    """Queued for intake, a decision's alerts were lost with a Redis restart (docs/e2e.md)."""
+    sink = onboarding_deps(container).evaluation.alerts
+    alert = Alert(
+        key="onboarding:cus_1:edd",
+        source=AlertSource.ONBOARDING,
+        subject_kind=SubjectKind.CUSTOMER,
+        subject_id="cus_1",
+        severity=Severity.MEDIUM,
+        title="enhanced due diligence",
+        raised_at=datetime.now(UTC),
+    )
+    sink.raise_alert(alert)
+    sink.raise_alert(alert)  # raised again by a redelivered decision step
+    assert case_deps(container).cases.find(CaseQuery()).total == 1
