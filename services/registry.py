@@ -16,6 +16,9 @@ module that does not exist is an error, not a silent skip.
   demo leaves running afterwards (the officers' console), stopped on Ctrl-C.
 - `alert_followups`: `follow_ups(alert) -> list[FollowUp]` — work the area wants queued whenever
   any area raises an alert (beside case intake), e.g. re-rating the customer involved.
+- `alert_intake`: `intake_sink(container) -> AlertSink` — the area that takes alerts in (case
+  management) records them as they are raised, in the database, so an alert is durable before
+  the producer's operation succeeds (see `runtime.Container.alerts`). At most one area.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Area:
     beat: str | None = None
     settings: str | None = None
     alert_followups: str | None = None
+    alert_intake: str | None = None
     demo_serve: str | None = None
 
 
@@ -107,6 +111,7 @@ AREAS: tuple[Area, ...] = (
         cli="services.cases.cli:group",
         demo="services.cases.demo:run",
         settings="services.cases.settings:CaseSettings",
+        alert_intake="services.cases.sinks:intake_sink",
     ),
     # The officers' web console: a client of CaseService, so its demo step runs after cases.
     Area(

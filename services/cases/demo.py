@@ -1,8 +1,8 @@
 """Demo step: cases from the alerts raised so far, a four-eyes decision, a SAR, the queue.
 
-Producers' steps run before this one and raise alerts through the `cases` queue. If none did
-(an area not built yet), the step raises a few sample alerts through the same production path
-(QueueAlertSink -> cases.intake_alert task -> worker), so the pipeline is always exercised. The
+Producers' steps run before this one and raise alerts through the container's sink (recorded by
+case intake as they are raised). If none did (an area not built yet), the step raises a few
+sample alerts through the same production path, so the pipeline is always exercised. The
 officers act through gRPC with the console's delegation header, as the console will.
 """
 

@@ -1,15 +1,18 @@
 """`AlertSink`s of case management.
 
-In production producers use the runtime's `QueueAlertSink` (the `cases.intake_alert` task on the
-`cases` queue). `HandlerAlertSink` records alerts directly through the intake handler: for
-embedded runs and tests where a producer and case management share a process. (Onboarding's
-decision step records its alerts through the handler too: `DecisionIntake`.)
+Producers raise alerts through the container's sink (`Container.alerts`), which records them
+through the intake handler as they are raised (`intake_sink`, registered in `services.registry`)
+so that an alert is in the database before the producer's operation succeeds. The
+`cases.intake_alert` task on the `cases` queue takes alerts sent as messages (a build without
+case management's hook, other producers).
 """
 
 from __future__ import annotations
 
 from services.cases.handlers import CaseDeps, intake
+from services.cases.wiring import case_deps
 from services.common.alerts import Alert
+from services.common.runtime import Container
 
 
 class HandlerAlertSink:
@@ -18,3 +21,8 @@ class HandlerAlertSink:
 
     def raise_alert(self, alert: Alert) -> None:
         intake(alert, self.deps)
+
+
+def intake_sink(container: Container) -> HandlerAlertSink:
+    """The `alert_intake` hook: this process's case dependencies record every alert raised."""
+    return HandlerAlertSink(case_deps(container))

@@ -1,9 +1,9 @@
 """Alerts: what every detecting service hands to case management.
 
 Screening hits, re-screening hits, failed identity checks and graph rings all become an `Alert`.
-The producer does not know how cases are stored; it calls an `AlertSink`. In a worker the sink
-enqueues the `cases.intake_alert` task; in tests and the embedded demo an in-memory sink or the
-case handler itself is used. Pure module: no framework imports.
+The producer does not know how cases are stored; it calls an `AlertSink`. The runtime's sink
+records the alert through case intake as it is raised (`runtime.RecordingAlertSink`); pure code
+is tested with an in-memory sink. Pure module: no framework imports.
 """
 
 from __future__ import annotations

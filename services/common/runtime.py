@@ -15,17 +15,22 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from celery import Celery
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
-from services.common.alerts import Alert, FollowUp, alert_to_dict
+from services.common.alerts import Alert, AlertSink, FollowUp, alert_to_dict
 from services.common.auth import KeyStore
 from services.common.crypto import KeyRing, development_key_ring
 from services.common.db import Database
+from services.common.errors import TransientError
 from services.common.logs import configure_logging
 from services.common.operations import SqlOperationStore, TaskQueue
 from services.common.settings import WardenSettings
 from services.registry import AREAS, load
 
 T = TypeVar("T")
+
+_PUBLISH_FAILURES = (OSError, KombuError, RedisError, AttributeError)
 
 ALERT_INTAKE_TASK = "cases.intake_alert"
 
@@ -37,7 +42,13 @@ class CeleryTaskQueue:
         self.app = app
 
     def enqueue(self, task_name: str, kwargs: Mapping[str, Any], *, queue: str) -> None:
-        self.app.send_task(task_name, kwargs=dict(kwargs), queue=queue)
+        try:
+            self.app.send_task(task_name, kwargs=dict(kwargs), queue=queue)
+        except _PUBLISH_FAILURES as exc:
+            # The broker is away (restarting, unreachable): the caller's operation is retried
+            # instead of failing for good. kombu has been seen to raise AttributeError from a
+            # connection torn down under it during a Redis restart.
+            raise TransientError(f"task queue unavailable: could not send {task_name}") from exc
 
 
 AlertFollowUps = Callable[[Alert], list[FollowUp]]
@@ -46,6 +57,12 @@ AlertFollowUps = Callable[[Alert], list[FollowUp]]
 def registered_followups() -> tuple[AlertFollowUps, ...]:
     """Every area's `alert_followups` hook, in registry order."""
     return tuple(load(e.alert_followups) for e in AREAS if e.alert_followups)  # type: ignore[misc]
+
+
+def registered_intake() -> Callable[[Container], AlertSink] | None:
+    """The `alert_intake` hook of the area that takes alerts in, if this build has one."""
+    hooks = [e.alert_intake for e in AREAS if e.alert_intake]
+    return load(hooks[0]) if hooks else None  # type: ignore[return-value]
 
 
 class QueueAlertSink:
@@ -65,6 +82,27 @@ class QueueAlertSink:
         for follow_ups in self.followups:
             for work in follow_ups(alert):
                 self.queue.enqueue(work.task_name, work.kwargs, queue=work.queue)
+
+
+class RecordingAlertSink:
+    """`AlertSink` that records each alert through case intake as it is raised, then queues
+    the follow-up work.
+
+    Sent through the `cases` queue instead, an alert lived only as a Redis message: a Redis
+    restart before a cases worker took it lost it for good, because the producer's operation
+    had already succeeded and nothing sent it again (found by the e2e Redis-restart test: a
+    listed PEP's due-diligence case never opened). Recorded here, before the producer's
+    operation succeeds, a crash or restart leaves the operation open; its redelivery or the
+    stale-operation sweeper raises the alert again, and intake is idempotent by alert key.
+    """
+
+    def __init__(self, intake: AlertSink, queued: QueueAlertSink) -> None:
+        self.intake = intake
+        self.queued = queued
+
+    def raise_alert(self, alert: Alert) -> None:
+        self.intake.raise_alert(alert)
+        self.queued.queue_followups(alert)
 
 
 @dataclass
@@ -98,8 +136,10 @@ class Container:
         )
 
     @property
-    def alerts(self) -> QueueAlertSink:
-        return self.area("alerts", lambda _: QueueAlertSink(self.queue, registered_followups()))
+    def alerts(self) -> AlertSink:
+        """Where every area raises its alerts: recorded by case intake as they are raised
+        (see `RecordingAlertSink`), or through the `cases` queue in a build without it."""
+        return self.area("alerts", _alert_sink)
 
     def area(self, name: str, factory: Callable[[Container], T]) -> T:
         """The dependencies of area `name`, built by `factory(self)` on first use."""
@@ -114,6 +154,12 @@ class Container:
             if callable(close):
                 close()
         self.database.dispose()
+
+
+def _alert_sink(container: Container) -> AlertSink:
+    queued = QueueAlertSink(container.queue, registered_followups())
+    intake = registered_intake()
+    return queued if intake is None else RecordingAlertSink(intake(container), queued)
 
 
 def _key_ring(settings: WardenSettings) -> KeyRing:

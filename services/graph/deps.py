@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.common.runtime import Container, QueueAlertSink
+from services.common.runtime import Container
 from services.graph.adapters.snapshot import ParquetSnapshots
 from services.graph.adapters.store import SqlGraphStore
 from services.graph.handlers import GraphDeps
@@ -10,14 +10,12 @@ from services.graph.settings import GraphSettings
 
 
 def build_deps(container: Container) -> GraphDeps:
-    # Not `container.alerts`: that is itself built through `container.area`, whose lock is
-    # held while this factory runs (it is not re-entrant), so asking for it here deadlocks.
     settings = GraphSettings()
     directory = settings.snapshot_dir or container.settings.data_dir / "graph-snapshots"
     return GraphDeps(
         settings=settings,
         store=SqlGraphStore(container.database),
-        alerts=QueueAlertSink(container.queue),
+        alerts=container.alerts,
         snapshots=ParquetSnapshots(container.database, directory),
     )
 

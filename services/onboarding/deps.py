@@ -21,7 +21,7 @@ from services.common.db import utcnow
 from services.common.runtime import Container
 from services.identity.wiring import identity_deps
 from services.onboarding.adapters.applications import SqlApplicationStore
-from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding, DecisionIntake
+from services.onboarding.adapters.cases_area import CaseAuditTrail, CaseStanding
 from services.onboarding.adapters.customers import SqlCustomerStore
 from services.onboarding.adapters.identity_area import IdentityAreaChecker
 from services.onboarding.adapters.keys import SqlDataKeyStore
@@ -48,7 +48,7 @@ class AreaAdapters:
     screening: Screener
     open_cases: OpenCaseLookup
     audit: AuditTrail
-    # Where the decision step's alerts go; None: the container's (through the `cases` queue).
+    # Where the decision step's alerts go; None: the container's (recorded by case intake).
     decision_alerts: AlertSink | None = None
 
 
@@ -72,7 +72,6 @@ def area_adapters(container: Container) -> AreaAdapters:
         ScreeningAreaScreener(screening_deps(container)),
         CaseStanding(cases),
         CaseAuditTrail(cases),
-        DecisionIntake(cases, container.alerts),
     )
 
 

@@ -10,8 +10,9 @@ step records its result on the application before the next is enqueued, so a wor
 between steps loses nothing: the stale-operation sweeper re-sends the first step, which skips
 what is already recorded and enqueues the next. Each step is idempotent (a redelivered message
 changes nothing), and alerts are keyed, so re-raising them after a crash duplicates nothing.
-The decision's alerts are recorded (case intake, in the database) before the operation
-succeeds: queued in Redis after it, a Redis restart lost them for good (docs/e2e.md).
+The decision's alerts are recorded (case intake, in the database; `runtime.RecordingAlertSink`)
+before the operation succeeds: queued in Redis after it, a Redis restart lost them for good
+(docs/e2e.md).
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@
   UNDER_REVIEW). That read model is all onboarding may learn, by design of the case area:
   it never reveals whether a SAR exists.
 - `CaseAuditTrail`: onboarding's audit events go into the case area's hash-chained log.
-- `DecisionIntake`: the decision step's alerts go straight to case intake (not through Redis).
 - `CustomerDirectory`: the case area's `SubjectDirectory`, so SAR drafts start from the customer
   record (name, birth date, nationality, address, document). The case area's wiring decides
   to use it (see docs/onboarding/README.md, "For other areas").
@@ -22,10 +21,9 @@ from services.cases.core.sar.model import (
     SarIdentification,
     SarSubject,
 )
-from services.cases.handlers import CaseDeps, intake, subject_standing
-from services.common.alerts import Alert, SubjectKind
+from services.cases.handlers import CaseDeps, subject_standing
+from services.common.alerts import SubjectKind
 from services.common.errors import NotFound
-from services.common.runtime import QueueAlertSink
 from services.onboarding.core.customer import CustomerRecord
 from services.onboarding.ports import AuditEvent, CustomerStore
 
@@ -67,26 +65,6 @@ class CaseAuditTrail:
     def append(self, event: AuditEvent) -> None:
         record = AuditRecord(event.at, event.actor, event.action, event.target, event.details)
         self.cases.audit.append([record])
-
-
-class DecisionIntake:
-    """The decision step's alerts, recorded by case intake in the step itself.
-
-    Sent through the `cases` queue, an alert raised after the decision lived only as a Redis
-    message: a Redis restart before a cases worker took it lost it for good (the operation had
-    succeeded, so nothing sent it again; the PEP's due-diligence case never opened). Recorded
-    here, in the database, before the operation succeeds: a crash or restart before that
-    leaves the operation open, and its redelivery (or the stale-operation sweeper) raises them
-    again; intake is idempotent by alert key. Follow-up work still goes through the queue.
-    """
-
-    def __init__(self, cases: CaseDeps, queued: QueueAlertSink) -> None:
-        self.cases = cases
-        self.queued = queued
-
-    def raise_alert(self, alert: Alert) -> None:
-        intake(alert, self.cases)
-        self.queued.queue_followups(alert)
 
 
 class CustomerDirectory:
