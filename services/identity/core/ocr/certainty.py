@@ -1,0 +1,166 @@
+"""How sure the reader is of each field: the margin to the next reading it would also accept.
+
+A valid check digit is no proof of a correct read. The 7-3-1 weights modulo 10 cannot see a
+substitution by a character of equal value modulo 10 (S and 8 are 28 and 8), nor two
+substitutions whose weighted differences cancel, and the correction (correct.py) chooses among
+the runners-up precisely the change that makes a check digit hold. So the question for each
+field is not "do its check digits hold" but "is there another reading, almost as likely, that
+would pass every constraint the reader enforces (the field's character class, every check
+digit, the composite included)?"
+
+`field_margins` answers it per field: the log-probability (in nats, over the classifier's
+probabilities after the layout's class mask) that the most likely such other reading gives up
+against the chosen one, looking at every single substitution and every pair of substitutions
+among each position's runners-up. A position no check digit covers has only its class to obey,
+so its margin is its own chosen-vs-runner-up margin. A margin below the calibrated threshold
+(`UNSURE_BELOW`, docs/identity/mrz-reader.md) makes the field unsure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from services.identity.core.mrz import FILLER, FieldSpec, Layout, char_value
+from services.identity.core.ocr.render import ALPHABET
+from services.identity.core.ocr.segment import FloatArray
+
+UNSURE_BELOW: Final = 4.0
+"""A field whose best alternative reading gives up less than this many nats (e^-4: the
+alternative is at least 1/55 as likely as the chosen reading) is unsure. Calibrated on generated
+specimens (bench/identity/confidence_bench.py; figures in docs/identity/mrz-reader.md)."""
+_ALTERNATIVES: Final = 4
+_NO_ALTERNATIVE: Final = math.inf
+_WEIGHTS: Final = (7, 3, 1)
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alternative:
+    position: Position
+    cost: float
+    shift: tuple[int, ...]
+    """How each check digit's residue (computed minus found, modulo 10) moves."""
+
+
+def field_margins(
+    probabilities: Sequence[FloatArray], lines: Sequence[str], layout: Layout
+) -> dict[str, float]:
+    """Per field of `layout`, the nats the most likely other acceptable reading gives up
+    (infinity when none within the runners-up is acceptable). `probabilities` are the masked
+    per-line (length, 37) arrays the decoder chose `lines` from."""
+    owner = _field_owner(layout)
+    digits = [(spec.digit.line, spec.digit.start) for spec in layout.checks]
+    alternatives = [
+        alt
+        for position in [*owner, *digits]
+        for alt in _alternatives(position, probabilities, lines, layout)
+    ]
+    margins = dict.fromkeys((spec.name for spec in layout.fields), _NO_ALTERNATIVE)
+    zero = (0,) * len(layout.checks)
+    partners = _cheapest_by_shift(alternatives)
+    for alt in alternatives:
+        name = owner.get(alt.position)
+        if alt.shift == zero:
+            if name is not None:
+                margins[name] = min(margins[name], alt.cost)
+            continue
+        needed = tuple((-s) % 10 for s in alt.shift)
+        for partner in partners.get(needed, ()):
+            if partner.position != alt.position:
+                cost = alt.cost + partner.cost
+                for touched in (name, owner.get(partner.position)):
+                    if touched is not None:
+                        margins[touched] = min(margins[touched], cost)
+                break
+    return margins
+
+
+def unsure_fields(
+    margins: Mapping[str, float], layout: Layout, below: float = UNSURE_BELOW
+) -> tuple[str, ...]:
+    """The fields a check digit covers whose margin is below `below`, in layout order.
+
+    Only those: a field no check digit covers (names, nationality, sex) was never vouched for
+    by one, and the checks that read it already treat it as read (the name is compared fuzzily,
+    a country code must be a known one)."""
+    return tuple(
+        spec.name
+        for spec in layout.fields
+        if checked(spec, layout) and margins.get(spec.name, math.inf) < below
+    )
+
+
+def checked(spec: FieldSpec, layout: Layout) -> bool:
+    """Whether some check digit (its own or the composite) covers the field."""
+    span = spec.span
+    return any(
+        cover.line == span.line and cover.start <= span.start and span.end <= cover.end
+        for check in layout.checks
+        for cover in check.covers
+    )
+
+
+def _field_owner(layout: Layout) -> dict[Position, str]:
+    """Every data position with the name of its field (check digits belong to none)."""
+    return {
+        (spec.span.line, column): spec.name
+        for spec in layout.fields
+        for column in range(spec.span.start, spec.span.end)
+    }
+
+
+def _alternatives(
+    position: Position, probabilities: Sequence[FloatArray], lines: Sequence[str], layout: Layout
+) -> list[_Alternative]:
+    line, column = position
+    row = probabilities[line][column]
+    chosen = lines[line][column]
+    chosen_log = math.log(float(row[ALPHABET.index(chosen)]))
+    found = []
+    for index in np.argsort(row)[::-1][: _ALTERNATIVES + 1]:
+        char = ALPHABET[int(index)]
+        if char != chosen:
+            cost = chosen_log - math.log(float(row[index]))
+            found.append(_Alternative(position, cost, _shift(position, chosen, char, layout)))
+    return found
+
+
+def _shift(position: Position, old: str, new: str, layout: Layout) -> tuple[int, ...]:
+    """How replacing `old` by `new` at `position` moves each check digit's residue."""
+    delta = char_value(new) - char_value(old)
+    shifts = []
+    for spec in layout.checks:
+        shift = 0
+        offset = 0
+        for span in spec.covers:
+            if span.covers(*position):
+                shift += _WEIGHTS[(offset + position[1] - span.start) % 3] * delta
+            offset += span.end - span.start
+        if spec.digit.covers(*position):
+            # The digit read there changes: a filler digit reads as 0 (ICAO's empty-field `<`).
+            shift -= _digit(new) - _digit(old)
+        shifts.append(shift % 10)
+    return tuple(shifts)
+
+
+def _digit(char: str) -> int:
+    return 0 if char == FILLER or not char.isdigit() else int(char)
+
+
+def _cheapest_by_shift(
+    alternatives: list[_Alternative],
+) -> dict[tuple[int, ...], list[_Alternative]]:
+    """The two cheapest alternatives at distinct positions per residue shift (a partner at the
+    same position as the one it completes is no pair)."""
+    groups: dict[tuple[int, ...], list[_Alternative]] = {}
+    for alt in sorted(alternatives, key=lambda a: a.cost):
+        group = groups.setdefault(alt.shift, [])
+        if len(group) < 2 and all(g.position != alt.position for g in group):
+            group.append(alt)
+    return groups
