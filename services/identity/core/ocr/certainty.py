@@ -29,10 +29,12 @@ from services.identity.core.mrz import FILLER, FieldSpec, Layout, char_value
 from services.identity.core.ocr.render import ALPHABET
 from services.identity.core.ocr.segment import FloatArray
 
-UNSURE_BELOW: Final = 4.0
-"""A field whose best alternative reading gives up less than this many nats (e^-4: the
-alternative is at least 1/55 as likely as the chosen reading) is unsure. Calibrated on generated
-specimens (bench/identity/confidence_bench.py; figures in docs/identity/mrz-reader.md)."""
+UNSURE_BELOW: Final = 3.0
+"""A field whose margin is below this many nats (the next acceptable reading at least e^-3,
+1/20, as likely as the chosen one, less what the correction overrode) is unsure. Chosen on
+generated specimens of seed 21 as the largest threshold that sends at most 2.5 % of exact
+reads to review; measured on seed 31 (`python -m bench identity --only=confidence`, figures in
+docs/identity/mrz-reader.md)."""
 _ALTERNATIVES: Final = 4
 _NO_ALTERNATIVE: Final = math.inf
 _WEIGHTS: Final = (7, 3, 1)
@@ -52,8 +54,11 @@ def field_margins(
     probabilities: Sequence[FloatArray], lines: Sequence[str], layout: Layout
 ) -> dict[str, float]:
     """Per field of `layout`, the nats the most likely other acceptable reading gives up
-    (infinity when none within the runners-up is acceptable). `probabilities` are the masked
-    per-line (length, 37) arrays the decoder chose `lines` from."""
+    (infinity when none within the runners-up is acceptable), less the nats by which the
+    correction already overrode the classifier in that field: a reading the check digits
+    forced against the classifier's first choices (the LUX photo's `0WW0527` for its `0W98527`)
+    has shown the classifier wrong there, so its margins count for less. `probabilities` are
+    the masked per-line (length, 37) arrays the decoder chose `lines` from."""
     owner = _field_owner(layout)
     digits = [(spec.digit.line, spec.digit.start) for spec in layout.checks]
     alternatives = [
@@ -78,7 +83,20 @@ def field_margins(
                     if touched is not None:
                         margins[touched] = min(margins[touched], cost)
                 break
+    for position, name in owner.items():
+        margins[name] -= _overridden(position, probabilities, lines)
     return margins
+
+
+def _overridden(
+    position: Position, probabilities: Sequence[FloatArray], lines: Sequence[str]
+) -> float:
+    """The nats by which the chosen character is less likely than the classifier's own first
+    choice there (0 unless the correction overrode it)."""
+    line, column = position
+    row = probabilities[line][column]
+    chosen = float(row[ALPHABET.index(lines[line][column])])
+    return math.log(float(row.max()) / chosen)
 
 
 def unsure_fields(

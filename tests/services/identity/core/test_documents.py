@@ -70,8 +70,8 @@ def test_a_good_document_passes_every_check(passport: SyntheticDocument) -> None
     report = analyse(passport)
     assert [c.name for c in report.checks if c.status is not CheckStatus.PASS] == []
     assert [c.name for c in report.checks] == [
-        "mrz_present", "mrz_check_digits", "mrz_read_certainty", "mrz_fields", "document_type", "issuing_state",
-        "document_expiry", "minimum_age", "applicant_name", "applicant_birth_date",
+        "mrz_present", "mrz_check_digits", "mrz_read_certainty", "mrz_fields", "document_type",
+        "issuing_state", "document_expiry", "minimum_age", "applicant_name", "applicant_birth_date",
         "applicant_document_number", "image_resolution", "image_blur", "image_glare",
         "document_cropping",
     ]  # fmt: skip

@@ -16,8 +16,8 @@ from services.identity.core.images import RgbImage
 from services.identity.core.liveness import InMemoryChallengeStore
 from services.identity.core.reasons import DocumentReason, FaceReason, LivenessReason
 from services.identity.core.verdict import RETRY_REASONS, REVIEW_REASONS, Check, CheckStatus
-from services.identity.handlers import IdentityDeps
 from services.identity.core.verdict import Decision as IdentityDecision
+from services.identity.handlers import IdentityDeps
 from services.identity.ports import (
     Applicant,
     DocumentOutcome,

@@ -78,3 +78,17 @@ def test_only_check_covered_fields_are_reported_unsure() -> None:
     _, margins = margins_of(probs)
     assert margins["nationality"] < UNSURE_BELOW
     assert "nationality" not in unsure_fields(margins, LAYOUT)
+
+
+def test_a_field_the_correction_forced_against_the_classifier_counts_for_less() -> None:
+    # L8989[0]2C3 read as a confident O (0.9 against 0.07): the check digit forces the 0 back,
+    # overriding the classifier by 2.5 nats. The next valid reading (O there and one more
+    # change) costs about 4.4 nats; less the override, the field is left with about 1.9.
+    probs = confident(TD3)
+    confuse(probs, 1, 5, "O", 0.9)
+    lines, margins = margins_of(probs)
+    assert lines == TD3
+    row = probs[1][5]
+    overridden = math.log(row[ALPHABET.index("O")] / row[ALPHABET.index("0")])
+    assert overridden == pytest.approx(2.54, abs=0.05)
+    assert margins["document_number"] == pytest.approx(4.44 - overridden, abs=0.05)
