@@ -21,11 +21,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 import numpy as np
 
-from services.identity.core.mrz import FILLER, FieldSpec, Layout, char_value
+from services.identity.core.mrz import FieldSpec, Layout, Span, char_value
 from services.identity.core.ocr.render import ALPHABET
 from services.identity.core.ocr.segment import FloatArray
 
@@ -61,11 +62,7 @@ def field_margins(
     the masked per-line (length, 37) arrays the decoder chose `lines` from."""
     owner = _field_owner(layout)
     digits = [(spec.digit.line, spec.digit.start) for spec in layout.checks]
-    alternatives = [
-        alt
-        for position in [*owner, *digits]
-        for alt in _alternatives(position, probabilities, lines, layout)
-    ]
+    alternatives = _alternatives([*owner, *digits], probabilities, lines, layout)
     margins = dict.fromkeys((spec.name for spec in layout.fields), _NO_ALTERNATIVE)
     zero = (0,) * len(layout.checks)
     partners = _cheapest_by_shift(alternatives)
@@ -134,41 +131,61 @@ def _field_owner(layout: Layout) -> dict[Position, str]:
 
 
 def _alternatives(
-    position: Position, probabilities: Sequence[FloatArray], lines: Sequence[str], layout: Layout
+    positions: Sequence[Position],
+    probabilities: Sequence[FloatArray],
+    lines: Sequence[str],
+    layout: Layout,
 ) -> list[_Alternative]:
-    line, column = position
-    row = probabilities[line][column]
-    chosen = lines[line][column]
-    chosen_log = math.log(float(row[ALPHABET.index(chosen)]))
+    """Each position's runners-up, with their cost against the chosen character and the
+    residue shift they cause."""
+    logs = [np.log(line) for line in probabilities]
+    ranked = [np.argsort(line, axis=1)[:, ::-1][:, : _ALTERNATIVES + 1] for line in probabilities]
+    coefficients = _coefficients(layout)
     found = []
-    for index in np.argsort(row)[::-1][: _ALTERNATIVES + 1]:
-        char = ALPHABET[int(index)]
-        if char != chosen:
-            cost = chosen_log - math.log(float(row[index]))
-            found.append(_Alternative(position, cost, _shift(position, chosen, char, layout)))
+    for line, column in positions:
+        chosen = lines[line][column]
+        chosen_log = float(logs[line][column, ALPHABET.index(chosen)])
+        weights, digit = coefficients[(line, column)]
+        for index in ranked[line][column]:
+            char = ALPHABET[int(index)]
+            if char == chosen:
+                continue
+            value = char_value(char) - char_value(chosen)
+            moved = _digit(char) - _digit(chosen)
+            shift = tuple((w * value - d * moved) % 10 for w, d in zip(weights, digit, strict=True))
+            cost = chosen_log - float(logs[line][column, index])
+            found.append(_Alternative((line, column), cost, shift))
     return found
 
 
-def _shift(position: Position, old: str, new: str, layout: Layout) -> tuple[int, ...]:
-    """How replacing `old` by `new` at `position` moves each check digit's residue."""
-    delta = char_value(new) - char_value(old)
-    shifts = []
-    for spec in layout.checks:
-        shift = 0
-        offset = 0
-        for span in spec.covers:
-            if span.covers(*position):
-                shift += _WEIGHTS[(offset + position[1] - span.start) % 3] * delta
-            offset += span.end - span.start
-        if spec.digit.covers(*position):
-            # The digit read there changes: a filler digit reads as 0 (ICAO's empty-field `<`).
-            shift -= _digit(new) - _digit(old)
-        shifts.append(shift % 10)
-    return tuple(shifts)
+@cache
+def _coefficients(layout: Layout) -> dict[Position, tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Per position, its weight in each check digit's sum (0 if not covered) and whether it is
+    that check digit (1) or not (0): a change there moves each residue by weight x (value
+    change) - is-digit x (digit change)."""
+    table = {}
+    for line in range(layout.line_count):
+        for column in range(layout.line_length):
+            weights, digit = [], []
+            for spec in layout.checks:
+                weights.append(_weight(spec.covers, line, column))
+                digit.append(int(spec.digit.covers(line, column)))
+            table[(line, column)] = (tuple(weights), tuple(digit))
+    return table
+
+
+def _weight(covers: Sequence[Span], line: int, column: int) -> int:
+    offset = 0
+    for span in covers:
+        if span.covers(line, column):
+            return _WEIGHTS[(offset + column - span.start) % 3]
+        offset += span.end - span.start
+    return 0
 
 
 def _digit(char: str) -> int:
-    return 0 if char == FILLER or not char.isdigit() else int(char)
+    """The check digit a character stands for: a filler reads as 0 (ICAO's empty-field `<`)."""
+    return int(char) if char.isdigit() else 0
 
 
 def _cheapest_by_shift(
