@@ -4,16 +4,19 @@ Sections: errors (FMR/FNMR per threshold and the EER on pairs_reference.csv), la
 (selfie-vs-document p50 in one process, wall and CPU time), throughput (matches/s with N
 worker processes), pad (passive heuristics APCER/BPCER), active (synthetic blinks and
 challenge-response sessions), mrz (exact full-MRZ reads and time per image on the shared
-document images and on generated specimens, beside PassportEye). Options: --runs N (default 3),
---pairs N (default 20), --workers 1,2, --seed N, --mrz-count N (generated documents, default
-200), --no-passporteye. Everything is generated or read from ../shared/data; nothing is
-downloaded.
+document images and on generated specimens, beside PassportEye), confidence (how often the
+unsure-read signal flags right and wrong reads of generated specimens, per threshold).
+Options: --runs N (default 3), --pairs N (default 20), --workers 1,2, --seed N, --mrz-count N
+(generated documents, default 200), --no-passporteye, --dump FILE (confidence observations).
+Everything is generated or read from ../shared/data; nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from bench.identity.confidence_bench import dump, observations, print_calibration
 from bench.identity.data import shared_data
 from bench.identity.face_bench import (
     print_error_table,
@@ -30,7 +33,7 @@ from bench.identity.liveness_bench import (
 from bench.identity.mrz_bench import generated_cases, shared_cases
 from bench.identity.mrz_bench import run as run_mrz
 
-SECTIONS = ("errors", "latency", "throughput", "pad", "active", "mrz")
+SECTIONS = ("errors", "latency", "throughput", "pad", "active", "mrz", "confidence")
 
 
 def main(argv: list[str]) -> int:
@@ -56,6 +59,11 @@ def main(argv: list[str]) -> int:
             *generated_cases(data / "faces", options.mrz_count, options.seed),
         ]
         run_mrz(cases, options.runs, include_passporteye=not options.no_passporteye)
+    if "confidence" in chosen:
+        found = observations(data / "faces", options.mrz_count, options.seed)
+        print_calibration(found, options.seed)
+        if options.dump:
+            dump(found, Path(options.dump))
     return 0
 
 
@@ -68,4 +76,5 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--mrz-count", type=int, default=200)
     parser.add_argument("--no-passporteye", action="store_true")
+    parser.add_argument("--dump", help="confidence: write each observation as JSON lines here")
     return parser.parse_args(argv)

@@ -27,6 +27,7 @@ class Reading:
     confidence: float
     band: tuple[int, int, int, int]
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    unsure_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

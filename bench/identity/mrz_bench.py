@@ -27,6 +27,7 @@ from PIL import Image
 
 from services.identity.core.images import RgbImage
 from services.identity.core.ocr import read_mrz
+from services.identity.core.ocr.synth import Distortion
 from services.identity.specimens import (
     PHOTO,
     DocumentKind,
@@ -62,13 +63,15 @@ def shared_cases(documents: Path) -> Iterator[Case]:
             yield Case(row["file"], f"shared {group}", pixels, lines or None)
 
 
-def generated_cases(faces: Path, count: int, seed: int) -> Iterator[Case]:
+def generated_cases(
+    faces: Path, count: int, seed: int, distortion: Distortion = PHOTO
+) -> Iterator[Case]:
     """`count` specimens, alternately passports (TD3) and ID cards (TD1), fixed seeds."""
     portraits = [head_and_shoulders(_load(p)) for p in sorted(faces.glob("people/*/*.jpg"))[:12]]
     rng = np.random.default_rng(seed)
     for index in range(count):
         kind = DocumentKind.PASSPORT if index % 2 == 0 else DocumentKind.ID_CARD
-        options = SpecimenOptions(kind=kind, distortion=PHOTO, seed=seed * 100_003 + index)
+        options = SpecimenOptions(kind=kind, distortion=distortion, seed=seed * 100_003 + index)
         specimen = render_specimen(random_fields(rng), portraits[index % len(portraits)], options)
         yield Case(f"generated-{index}", f"generated {kind.value}", specimen.pixels, specimen.mrz)
 

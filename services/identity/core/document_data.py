@@ -184,11 +184,67 @@ def _birth_date_check(mrz: MrzDocument, typed: Applicant) -> Check:
     return _fail("applicant_birth_date", R.BIRTH_DATE_MISMATCH, "differs from the MRZ")
 
 
+def _same_number(typed: str, mrz: MrzDocument) -> bool:
+    # Exact, after the only normalisation the MRZ itself applies: upper case, no separators.
+    given = "".join(c for c in typed.upper() if c.isalnum())
+    return given == mrz.document_number.replace("<", "")
+
+
 def _document_number_check(mrz: MrzDocument, typed: Applicant) -> Check:
     if not typed.document_number:
         return _missing("applicant_document_number", "document number")
-    # Exact, after the only normalisation the MRZ itself applies: upper case, no separators.
-    given = "".join(c for c in typed.document_number.upper() if c.isalnum())
-    if given == mrz.document_number.replace("<", ""):
+    if _same_number(typed.document_number, mrz):
         return _pass("applicant_document_number", "equal to the MRZ")
     return _fail("applicant_document_number", R.DOCUMENT_NUMBER_MISMATCH, "differs from the MRZ")
+
+
+# Which MRZ field each check's failure rests on: a failure read off an unsure field may be the
+# OCR's, not the document's or the applicant's.
+_FIELD_OF_CHECK = {
+    "document_expiry": "expiry_date",
+    "minimum_age": "birth_date",
+    "applicant_birth_date": "birth_date",
+    "applicant_document_number": "document_number",
+}
+_FIELD_WORDS = {
+    "document_number": "document number",
+    "birth_date": "birth date",
+    "expiry_date": "expiry date",
+    "optional_data": "optional data",
+    "optional_data_2": "optional data",
+}
+
+
+def still_unsure(
+    unsure: tuple[str, ...], mrz: MrzDocument, applicant: Applicant | None
+) -> tuple[str, ...]:
+    """The unsure fields the applicant's typed data does not confirm: a typed document number
+    or birth date equal to the unsure read is an independent second reading of it."""
+    typed = applicant or Applicant()
+    confirmed = set()
+    if typed.document_number and _same_number(typed.document_number, mrz):
+        confirmed.add("document_number")
+    if typed.birth_date is not None and typed.birth_date in mrz.birth.plausible:
+        confirmed.add("birth_date")
+    return tuple(f for f in unsure if f not in confirmed)
+
+
+def read_certainty_check(unsure: tuple[str, ...]) -> Check:
+    """Every check-digit-covered field read without a near-equal alternative. A check digit
+    cannot tell S from 8 (28 and 8 are equal modulo 10), so a valid one over a field the OCR
+    could nearly as well have read otherwise proves nothing: a person looks (REVIEW)."""
+    if not unsure:
+        return _pass("mrz_read_certainty", "no other reading of a checked field is close")
+    words = ", ".join(dict.fromkeys(_FIELD_WORDS.get(f, f) for f in unsure))
+    detail = f"another reading of the {words} passes the check digits almost as likely"
+    return _unknown("mrz_read_certainty", R.MRZ_LOW_CONFIDENCE, detail)
+
+
+def doubted(check: Check, unsure: tuple[str, ...]) -> Check:
+    """A failure that rests on an unsure field becomes undecided (MRZ_LOW_CONFIDENCE): an
+    expired date or a mismatching number read as S-for-8 must not decline a genuine document."""
+    field = _FIELD_OF_CHECK.get(check.name)
+    if check.status is not CheckStatus.FAIL or field not in unsure:
+        return check
+    detail = f"{check.detail}, but the {_FIELD_WORDS[field]} was read unsure"
+    return _unknown(check.name, R.MRZ_LOW_CONFIDENCE, detail)

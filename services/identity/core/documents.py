@@ -4,9 +4,10 @@
 callable with its signature), parses and validates the lines (`core.mrz`), and returns one
 `Check` per concern, with stable names and reason codes (docs/identity/documents.md):
 
-    mrz_present, mrz_check_digits, mrz_fields, document_type, issuing_state, document_expiry,
-    minimum_age, applicant_name, applicant_birth_date, applicant_document_number,
-    image_resolution, image_blur, image_glare, document_cropping, portrait_present
+    mrz_present, mrz_check_digits, mrz_read_certainty, mrz_fields, document_type,
+    issuing_state, document_expiry, minimum_age, applicant_name, applicant_birth_date,
+    applicant_document_number, image_resolution, image_blur, image_glare, document_cropping,
+    portrait_present
 
 Capture problems (no MRZ found, blur, glare, cropping, low resolution, no portrait) ask for a
 RETRY; a bad document (check digits, expired, underage, unknown issuer) is DECLINED; a name that
@@ -28,10 +29,13 @@ from services.identity.core.document_data import (
     applicant_checks,
     check_digits_check,
     document_type_check,
+    doubted,
     expiry_check,
     fields_check,
     issuing_state_check,
     minimum_age_check,
+    read_certainty_check,
+    still_unsure,
 )
 from services.identity.core.document_quality import (
     Box,
@@ -73,6 +77,8 @@ class MrzReadingLike(Protocol):
     def band(self) -> Box: ...
     @property
     def timings_ms(self) -> Mapping[str, float]: ...
+    @property
+    def unsure_fields(self) -> tuple[str, ...]: ...
 
 
 MrzReader = Callable[[RgbImage], MrzReadingLike | None]
@@ -170,6 +176,7 @@ def _mrz_checks(
         found = "no machine-readable zone found" if reading is None else "the MRZ could not be read"
         return [Check("mrz_present", CheckStatus.FAIL, R.MRZ_NOT_FOUND, found)], None
     data = policy.data()
+    unsure = still_unsure(reading.unsure_fields, mrz, applicant)
     checks = [
         Check(
             "mrz_present",
@@ -178,6 +185,7 @@ def _mrz_checks(
             f"{mrz.format} read, confidence {reading.confidence:.2f}",
         ),
         check_digits_check(mrz, reading.confidence, data),
+        read_certainty_check(unsure),
         fields_check(mrz, reading.confidence, data),
         document_type_check(mrz, data),
         issuing_state_check(mrz, data),
@@ -185,7 +193,7 @@ def _mrz_checks(
         minimum_age_check(mrz, applicant, data, today),
         *applicant_checks(mrz, applicant, data),
     ]
-    return checks, mrz
+    return [doubted(check, unsure) for check in checks], mrz
 
 
 def _parse(lines: Sequence[str], today: date) -> MrzDocument | None:

@@ -78,3 +78,6 @@ class DocumentReason(StrEnum):
     EXPIRY_DATE_UNKNOWN = "EXPIRY_DATE_UNKNOWN"
     BIRTH_DATE_UNKNOWN = "BIRTH_DATE_UNKNOWN"
     APPLICANT_DATA_MISSING = "APPLICANT_DATA_MISSING"
+    # Every check digit holds, but another reading of a field was nearly as likely (S/8 weigh
+    # the same modulo 10): the read is not trusted to decline or approve on its own.
+    MRZ_LOW_CONFIDENCE = "MRZ_LOW_CONFIDENCE"

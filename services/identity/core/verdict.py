@@ -80,6 +80,8 @@ REVIEW_REASONS = frozenset(
         DocumentReason.EXPIRY_DATE_UNKNOWN,
         DocumentReason.BIRTH_DATE_UNKNOWN,
         DocumentReason.APPLICANT_DATA_MISSING,
+        # A valid check digit over a field the OCR could as well have read otherwise.
+        DocumentReason.MRZ_LOW_CONFIDENCE,
         "DOCUMENT_CHECKS_UNAVAILABLE",
     }
 )

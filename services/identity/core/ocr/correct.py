@@ -89,6 +89,9 @@ class Decoded:
     checks_total: int
     confidence: float
     """Mean probability of the characters finally chosen."""
+    probabilities: tuple[FloatArray, ...]
+    """Per line, the class probabilities after the layout's mask (what the choice was made on)."""
+    layout: Layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +121,7 @@ def decode(probabilities: Sequence[FloatArray], layout: Layout) -> Decoded:
         for ci, c in enumerate(line)
     ]
     passed = sum(_valid(spec, chars) for spec in layout.checks)
-    return Decoded(lines, passed, len(layout.checks), float(np.mean(chosen)))
+    return Decoded(lines, passed, len(layout.checks), float(np.mean(chosen)), tuple(masked), layout)
 
 
 def _mask(line: FloatArray, index: int, layout: Layout) -> FloatArray:

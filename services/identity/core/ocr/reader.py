@@ -21,6 +21,7 @@ import numpy as np
 from services.identity.core.images import RgbImage
 from services.identity.core.mrz import LAYOUTS, MrzFormat
 from services.identity.core.ocr.band import Band, crop_band, find_bands
+from services.identity.core.ocr.certainty import field_margins, unsure_fields
 from services.identity.core.ocr.correct import Decoded, decode
 from services.identity.core.ocr.glyphs import GlyphModel, default_model
 from services.identity.core.ocr.grid import cut_lines
@@ -53,6 +54,12 @@ class MrzReading:
     timings_ms: Mapping[str, float]
     checks_passed: int = 0
     checks_total: int = 0
+    field_margins: Mapping[str, float] = field(default_factory=dict)
+    """Per field, the nats the likeliest other reading that passes the same checks gives up
+    (certainty.py); small means another reading was nearly as likely."""
+    unsure_fields: tuple[str, ...] = ()
+    """The fields a check digit covers whose margin is below `certainty.UNSURE_BELOW`: a
+    valid check digit there does not prove the read."""
 
     @property
     def checks_valid(self) -> bool:
@@ -161,6 +168,9 @@ def _format(first_cell: np.ndarray, formats: tuple[MrzFormat, MrzFormat]) -> Mrz
 
 def _reading(candidate: _Candidate, clock: _Clock) -> MrzReading:
     decoded = candidate.decoded
+    mark = time.perf_counter()
+    margins = field_margins(decoded.probabilities, decoded.lines, decoded.layout)
+    clock.add("certainty", mark)
     return MrzReading(
         lines=decoded.lines,
         confidence=round(decoded.confidence, 4),
@@ -168,4 +178,6 @@ def _reading(candidate: _Candidate, clock: _Clock) -> MrzReading:
         timings_ms=clock.timings(),
         checks_passed=decoded.checks_passed,
         checks_total=decoded.checks_total,
+        field_margins=margins,
+        unsure_fields=unsure_fields(margins, decoded.layout),
     )

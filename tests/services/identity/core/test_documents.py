@@ -70,8 +70,8 @@ def test_a_good_document_passes_every_check(passport: SyntheticDocument) -> None
     report = analyse(passport)
     assert [c.name for c in report.checks if c.status is not CheckStatus.PASS] == []
     assert [c.name for c in report.checks] == [
-        "mrz_present", "mrz_check_digits", "mrz_fields", "document_type", "issuing_state",
-        "document_expiry", "minimum_age", "applicant_name", "applicant_birth_date",
+        "mrz_present", "mrz_check_digits", "mrz_read_certainty", "mrz_fields", "document_type",
+        "issuing_state", "document_expiry", "minimum_age", "applicant_name", "applicant_birth_date",
         "applicant_document_number", "image_resolution", "image_blur", "image_glare",
         "document_cropping",
     ]  # fmt: skip
@@ -374,3 +374,44 @@ def test_check_sentences_carry_no_personal_data() -> None:
     sentences = " ".join(c.detail for c in report.checks)
     for personal in ("SPECIMEN", "VZOR", "1911", "2011", "110101", "99003853", "99003854"):
         assert personal not in sentences.upper()
+
+
+def test_an_unsure_document_number_that_differs_goes_to_review_not_decline(
+    passport: SyntheticDocument,
+) -> None:
+    # The LUX case: every check digit holds, but S could as well be 8 (equal modulo 10).
+    unsure = SyntheticDocument(
+        passport.pixels, replace(passport.reading, unsure_fields=("document_number",))
+    )
+    typed = replace(ANNA, document_number="L898902C3".replace("8", "S", 1))
+    report = analyse(unsure, typed)
+    assert status(report, "mrz_check_digits") == (CheckStatus.PASS, "OK")
+    assert status(report, "mrz_read_certainty") == (CheckStatus.UNKNOWN, "MRZ_LOW_CONFIDENCE")
+    assert status(report, "applicant_document_number") == (
+        CheckStatus.UNKNOWN,
+        "MRZ_LOW_CONFIDENCE",
+    )
+    assert decide(report.checks) is Decision.REVIEW
+    # The same read, sure of itself, is a mismatch that declines.
+    assert decide(analyse(passport, typed).checks) is Decision.DECLINED
+
+
+def test_a_typed_number_equal_to_the_unsure_read_confirms_it(passport: SyntheticDocument) -> None:
+    unsure = SyntheticDocument(
+        passport.pixels, replace(passport.reading, unsure_fields=("document_number",))
+    )
+    report = analyse(unsure, ANNA)
+    assert status(report, "mrz_read_certainty") == (CheckStatus.PASS, "OK")
+    assert decide(report.checks) is Decision.APPROVED
+    assert status(analyse(unsure, None), "mrz_read_certainty")[1] == "MRZ_LOW_CONFIDENCE"
+
+
+def test_an_unsure_expiry_date_does_not_decline_as_expired(passport: SyntheticDocument) -> None:
+    unsure = SyntheticDocument(
+        passport.pixels, replace(passport.reading, unsure_fields=("expiry_date",))
+    )
+    later = date(2013, 1, 1)  # the specimen expired on 2012-04-15
+    assert status(analyse(passport, today=later), "document_expiry")[1] == "DOCUMENT_EXPIRED"
+    report = analyse(unsure, today=later)
+    assert status(report, "document_expiry") == (CheckStatus.UNKNOWN, "MRZ_LOW_CONFIDENCE")
+    assert decide(report.checks) is Decision.REVIEW

@@ -16,24 +16,28 @@ from services.identity.core.images import RgbImage
 from services.identity.core.liveness import InMemoryChallengeStore
 from services.identity.core.reasons import DocumentReason, FaceReason, LivenessReason
 from services.identity.core.verdict import RETRY_REASONS, REVIEW_REASONS, Check, CheckStatus
+from services.identity.core.verdict import Decision as IdentityDecision
 from services.identity.handlers import IdentityDeps
 from services.identity.ports import (
     Applicant,
     DocumentOutcome,
     InMemoryImageStore,
     InMemoryResultStore,
+    VerificationRecord,
 )
 from services.identity.settings import IdentitySettings
 from services.onboarding.adapters.identity_area import (
     FINDING_OF_REASON,
     NO_FINDING,
     IdentityAreaChecker,
+    identity_outcome,
 )
 from services.onboarding.core.application import Evidence, EvidenceKind
 from services.onboarding.core.checks import IdentityFinding, IdentityVerdict
 from services.onboarding.core.policy import Outcome
 from services.onboarding.core.reasons import ClientReason
 from services.onboarding.ports import IdentityRequest
+from tests.services.onboarding.factories import checks, evaluate
 from tests.services.onboarding.world import World, applicant, command
 
 
@@ -139,3 +143,25 @@ def test_every_identity_reason_code_is_mapped_or_carried_by_the_verdict() -> Non
     codes = {str(c) for c in reasons}
     unmapped = codes - FINDING_OF_REASON.keys() - NO_FINDING
     assert unmapped == set()
+
+
+def test_an_unsure_mrz_read_goes_to_an_officer() -> None:
+    # Every check digit held, but the document number could as well read otherwise: identity
+    # says REVIEW with MRZ_LOW_CONFIDENCE, and the policy neither approves nor rejects.
+    record = VerificationRecord(
+        operation_id="op_1",
+        kind="verification",
+        owner="system:onboarding",
+        subject_id="app_1",
+        decision=IdentityDecision.REVIEW,
+        reason_codes=("MRZ_LOW_CONFIDENCE",),
+        checks=(),
+        timings_ms={},
+        face_distance=None,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    outcome = identity_outcome(record)
+    assert (outcome.verdict, outcome.findings) == (IdentityVerdict.REVIEW, frozenset())
+    decision = evaluate(checks(outcome))
+    assert decision.outcome is Outcome.PENDING_REVIEW
+    assert decision.client_reasons == (ClientReason.ADDITIONAL_REVIEW_REQUIRED,)
