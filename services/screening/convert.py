@@ -11,12 +11,13 @@ from services.screening.core.scoring import Match
 from services.screening.handlers import (
     CompareCommand,
     OptionsInput,
+    RescreenReport,
     ScreenCommand,
     ScreenOutcome,
     SuppressCommand,
     entry_hash,
 )
-from services.screening.ports import ListVersionInfo
+from services.screening.ports import ListVersionInfo, Partition
 
 MAX_LISTS = 50
 
@@ -113,3 +114,25 @@ def suppress_command(request: screening_pb2.SuppressHitRequest) -> SuppressComma
         entry_hash=request.entry_hash.strip().lower(),
         reason=request.reason,
     )
+
+
+def rescreen_result(
+    report: RescreenReport, old_version: str, new_version: str, partition: Partition
+) -> screening_pb2.RescreenResult:
+    """What a "screening.rescreen" operation stores as its result."""
+    return screening_pb2.RescreenResult(
+        list_version=new_version,
+        previous_version=old_version,
+        entries=report.entries,
+        customers=report.customers,
+        alerts=report.alerts,
+        suppressed=report.suppressed,
+        partition=partition.index,
+        partitions=partition.count,
+    )
+
+
+def rescreen_report(data: bytes) -> RescreenReport:
+    """The counts of a stored `RescreenResult` (the re-screening status sums them)."""
+    result = screening_pb2.RescreenResult.FromString(data)
+    return RescreenReport(result.entries, result.customers, result.alerts, result.suppressed)

@@ -12,13 +12,14 @@ from services.common.errors import TransientError
 from services.common.operations import OperationState
 from services.common.runtime import Container
 from services.screening import handlers
-from services.screening.deps import AREA, RegistryLists, rescreen_on_delta, rescreen_operation
+from services.screening.deps import AREA, RegistryLists, rescreen_on_delta
 from services.screening.handlers import ScreenCommand, ScreeningDeps
 from services.screening.ports import (
     InMemoryCustomerStore,
     InMemorySuppressionStore,
     Partition,
 )
+from services.screening.rescreen import rescreen_operation
 from tests.services.screening.support import BASE_LIST, NOW, clock, person
 from watchlists.deps import deps_of
 from watchlists.snapshot import Snapshot
