@@ -18,6 +18,7 @@ from services.screening.handlers import (
     entry_hash,
 )
 from services.screening.ports import ListVersionInfo, Partition
+from services.screening.rescreen import RescreenStatus
 
 MAX_LISTS = 50
 
@@ -136,3 +137,22 @@ def rescreen_report(data: bytes) -> RescreenReport:
     """The counts of a stored `RescreenResult` (the re-screening status sums them)."""
     result = screening_pb2.RescreenResult.FromString(data)
     return RescreenReport(result.entries, result.customers, result.alerts, result.suppressed)
+
+
+def rescreen_status_to_proto(status: RescreenStatus) -> screening_pb2.RescreenStatus:
+    return screening_pb2.RescreenStatus(
+        list_version=status.new_version,
+        previous_version=status.old_version,
+        partitions=status.partitions,
+        done=status.done,
+        running=status.running,
+        pending=status.pending,
+        failed=status.failed,
+        missing=len(status.missing),
+        complete=status.complete,
+        entries=status.entries,
+        customers=status.customers,
+        alerts=status.alerts,
+        suppressed=status.suppressed,
+        failed_operations=[r.operation_id for r in status.unfinished if r.state == "failed"],
+    )
