@@ -72,6 +72,11 @@ def _echo_status(status: RescreenStatus) -> None:
     click.echo(
         f"  {status.entries:,} entries added or changed; {status.customers:,} customers "
         f"re-screened, {status.alerts:,} alerts, {status.suppressed:,} suppressed"
+        + (
+            f", {status.refused:,} refused by the matcher (see the worker log)"
+            if status.refused
+            else ""
+        )
     )
     for run in status.unfinished:
         where = f"operation {run.operation_id}, attempt {run.attempt}"

@@ -130,13 +130,16 @@ def rescreen_result(
         suppressed=report.suppressed,
         partition=partition.index,
         partitions=partition.count,
+        refused=report.refused,
     )
 
 
 def rescreen_report(data: bytes) -> RescreenReport:
     """The counts of a stored `RescreenResult` (the re-screening status sums them)."""
     result = screening_pb2.RescreenResult.FromString(data)
-    return RescreenReport(result.entries, result.customers, result.alerts, result.suppressed)
+    return RescreenReport(
+        result.entries, result.customers, result.alerts, result.suppressed, result.refused
+    )
 
 
 def rescreen_status_to_proto(status: RescreenStatus) -> screening_pb2.RescreenStatus:
@@ -155,4 +158,5 @@ def rescreen_status_to_proto(status: RescreenStatus) -> screening_pb2.RescreenSt
         alerts=status.alerts,
         suppressed=status.suppressed,
         failed_operations=[r.operation_id for r in status.unfinished if r.state == "failed"],
+        refused=status.refused,
     )

@@ -102,6 +102,7 @@ class RescreenStatus:
     customers: int
     alerts: int
     suppressed: int
+    refused: int  # customers the matcher now refuses (skipped; see RescreenReport)
     unfinished: tuple[PartitionRun, ...]  # the latest attempt of each partition not done
 
     @property
@@ -152,6 +153,7 @@ def summarise_rescreen(runs: Sequence[PartitionRun]) -> RescreenStatus:
         customers=sum(r.customers for r in reports),
         alerts=sum(r.alerts for r in reports),
         suppressed=sum(r.suppressed for r in reports),
+        refused=sum(r.refused for r in reports),
         unfinished=tuple(
             sorted(
                 (r for r in latest.values() if r.state != "succeeded"),

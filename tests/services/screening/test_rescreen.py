@@ -33,7 +33,7 @@ class RecordingQueue:
 def _run(
     index: int, state: str, *, count: int = 3, attempt: int = 1, customers: int = 0
 ) -> PartitionRun:
-    report = RescreenReport(7, customers, customers // 10, 1) if state == "succeeded" else None
+    report = RescreenReport(7, customers, customers // 10, 1, 1) if state == "succeeded" else None
     return PartitionRun(
         "v1", "v2", Partition(index, count), attempt, f"op{index}.{attempt}", state, 1, report
     )
@@ -49,6 +49,7 @@ def test_the_summary_sums_done_partitions_and_counts_the_others() -> None:
     )
     assert (status.partitions, status.done, status.running, status.failed) == (3, 2, 1, 0)
     assert (status.entries, status.customers, status.alerts, status.suppressed) == (7, 150, 15, 2)
+    assert status.refused == 2
     assert not status.complete
     assert status.state == "running"
     assert [r.partition.index for r in status.unfinished] == [1]

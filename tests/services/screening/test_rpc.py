@@ -200,7 +200,7 @@ async def test_list_status_shows_the_rescreening_into_the_live_version(
         )
     runs = rescreen_status(StatusQuery("v0", live), operations, rescreen_report)[0].unfinished
     operations.start_attempt(runs[0].operation_id)
-    result = rescreen_result(RescreenReport(3, 40, 2, 1), "v0", live, runs[0].partition)
+    result = rescreen_result(RescreenReport(3, 40, 2, 1, 4), "v0", live, runs[0].partition)
     operations.succeed(runs[0].operation_id, "t", result.SerializeToString())
     operations.start_attempt(runs[1].operation_id)
     operations.fail(runs[1].operation_id, OperationFailure("INTERNAL", "internal error"))
@@ -217,3 +217,4 @@ async def test_list_status_shows_the_rescreening_into_the_live_version(
     assert not rescreening.complete
     assert (rescreening.entries, rescreening.customers, rescreening.alerts) == (3, 40, 2)
     assert list(rescreening.failed_operations) == [runs[1].operation_id]
+    assert rescreening.refused == 4

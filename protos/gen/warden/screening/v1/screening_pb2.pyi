@@ -494,6 +494,7 @@ class RescreenStatus(_message.Message):
     ALERTS_FIELD_NUMBER: _builtins.int
     SUPPRESSED_FIELD_NUMBER: _builtins.int
     FAILED_OPERATIONS_FIELD_NUMBER: _builtins.int
+    REFUSED_FIELD_NUMBER: _builtins.int
     list_version: _builtins.str
     """The version re-screened against (its added and changed entries)."""
     previous_version: _builtins.str
@@ -520,6 +521,10 @@ class RescreenStatus(_message.Message):
     """New alerts raised, over the partitions done."""
     suppressed: _builtins.int
     """Matches not raised because an officer had cleared them, over the partitions done."""
+    refused: _builtins.int
+    """Customers skipped because the matcher now refuses their stored data, over the partitions
+    done (RescreenResult.refused).
+    """
     @_builtins.property
     def failed_operations(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Operation ids of the failed partitions."""
@@ -541,10 +546,11 @@ class RescreenStatus(_message.Message):
         alerts: _builtins.int = ...,
         suppressed: _builtins.int = ...,
         failed_operations: _abc.Iterable[_builtins.str] | None = ...,
+        refused: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "complete", b"complete", "customers", b"customers", "done", b"done", "entries", b"entries", "failed", b"failed", "failed_operations", b"failed_operations", "list_version", b"list_version", "missing", b"missing", "partitions", b"partitions", "pending", b"pending", "previous_version", b"previous_version", "running", b"running", "suppressed", b"suppressed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "complete", b"complete", "customers", b"customers", "done", b"done", "entries", b"entries", "failed", b"failed", "failed_operations", b"failed_operations", "list_version", b"list_version", "missing", b"missing", "partitions", b"partitions", "pending", b"pending", "previous_version", b"previous_version", "refused", b"refused", "running", b"running", "suppressed", b"suppressed"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -676,6 +682,7 @@ class RescreenResult(_message.Message):
     SUPPRESSED_FIELD_NUMBER: _builtins.int
     PARTITION_FIELD_NUMBER: _builtins.int
     PARTITIONS_FIELD_NUMBER: _builtins.int
+    REFUSED_FIELD_NUMBER: _builtins.int
     list_version: _builtins.str
     """The list version whose delta was screened."""
     previous_version: _builtins.str
@@ -692,6 +699,11 @@ class RescreenResult(_message.Message):
     """Which hash partition of the monitored customers this operation re-screened (0-based)."""
     partitions: _builtins.int
     """How many partitions the re-screening of this version pair was split into."""
+    refused: _builtins.int
+    """Monitored customers skipped because the matcher now refuses their stored data (a name
+    accepted when they were enrolled that a later release finds not distinctive); each is
+    logged by reference.
+    """
     def __init__(
         self,
         *,
@@ -703,10 +715,11 @@ class RescreenResult(_message.Message):
         suppressed: _builtins.int = ...,
         partition: _builtins.int = ...,
         partitions: _builtins.int = ...,
+        refused: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "customers", b"customers", "entries", b"entries", "list_version", b"list_version", "partition", b"partition", "partitions", b"partitions", "previous_version", b"previous_version", "suppressed", b"suppressed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "customers", b"customers", "entries", b"entries", "list_version", b"list_version", "partition", b"partition", "partitions", b"partitions", "previous_version", b"previous_version", "refused", b"refused", "suppressed", b"suppressed"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
