@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from services.common.operations import (
     NewOperation,
@@ -31,7 +32,8 @@ from services.common.operations import (
     submit_operation,
 )
 from services.screening.handlers import RescreenReport
-from services.screening.ports import WHOLE, Partition
+from services.screening.ports import WHOLE, ListSnapshot, Partition
+from watchlists.snapshot import Delta, Snapshot, diff
 
 RESCREEN_KIND = "screening.rescreen"
 RESCREEN_TASK = "screening.rescreen_delta"
@@ -69,6 +71,20 @@ def rescreen_operation(
             "attempt": attempt,
         },
     )
+
+
+class StoredVersions(Protocol):
+    """The part of the watchlists snapshot store a partition reads."""
+
+    def load(self, version: str) -> Snapshot: ...
+
+
+def delta_to_rescreen(store: StoredVersions, old_version: str | None, live: ListSnapshot) -> Delta:
+    """What a partition re-screens: the stored old version against the live one. The worker
+    already holds the live version in memory, so only the old one is read (reading and
+    decoding a version of every list costs a second or two of CPU, paid by every partition)."""
+    new = live if isinstance(live, Snapshot) else store.load(live.version)
+    return diff(store.load(old_version) if old_version else None, new)
 
 
 @dataclass(frozen=True, slots=True)

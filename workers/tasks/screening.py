@@ -12,9 +12,13 @@ from services.screening import handlers
 from services.screening.convert import rescreen_report, rescreen_result
 from services.screening.deps import screening_deps
 from services.screening.ports import Partition
-from services.screening.rescreen import RESCREEN_TASK, StatusQuery, rescreen_status
+from services.screening.rescreen import (
+    RESCREEN_TASK,
+    StatusQuery,
+    delta_to_rescreen,
+    rescreen_status,
+)
 from watchlists.deps import deps_of
-from watchlists.snapshot import diff
 from workers import deps
 from workers.base import WardenTask
 
@@ -26,11 +30,10 @@ def _rescreen(operation: Operation) -> tuple[str, bytes]:
     screening = screening_deps(container)
     old = str(operation.task_kwargs.get("old_version") or "") or None
     new = str(operation.task_kwargs["new_version"])
-    snapshot = screening.lists.current[0]
-    if snapshot.version != new:
+    live = screening.lists.current[0]
+    if live.version != new:
         raise TransientError(f"list version {new} is not live in this worker yet")
-    store = deps_of(container).store
-    delta = diff(store.load(old) if old else None, store.load(new))
+    delta = delta_to_rescreen(deps_of(container).store, old, live)
     partition = Partition(
         int(str(operation.task_kwargs.get("partition") or 0)),
         int(str(operation.task_kwargs.get("partitions") or 1)),
