@@ -10,16 +10,19 @@ import pytest
 from services.common.operations import InMemoryOperationStore, OperationFailure
 from services.screening.convert import rescreen_report, rescreen_result
 from services.screening.handlers import RescreenReport
-from services.screening.ports import Partition
+from services.screening.ports import Partition, StaticSnapshot
 from services.screening.rescreen import (
     PartitionRun,
     ResubmitCommand,
     StatusQuery,
+    delta_to_rescreen,
     rescreen_operation,
     rescreen_status,
     resubmit_rescreen,
     summarise_rescreen,
 )
+from tests.services.screening.support import BASE_LIST, NOW, person
+from watchlists.snapshot import Snapshot
 
 
 class RecordingQueue:
@@ -158,3 +161,27 @@ def test_request_ids_keep_their_form_for_attempt_one() -> None:
 def test_an_empty_summary_is_refused() -> None:
     with pytest.raises(ValueError, match="no runs"):
         summarise_rescreen([])
+
+
+class RecordingVersions:
+    def __init__(self, *snapshots: Snapshot) -> None:
+        self.snapshots = {s.version: s for s in snapshots}
+        self.loaded: list[str] = []
+
+    def load(self, version: str) -> Snapshot:
+        self.loaded.append(version)
+        return self.snapshots[version]
+
+
+def test_a_partition_reads_only_the_old_version_when_the_live_one_is_in_memory() -> None:
+    old = Snapshot("v1", NOW, (), BASE_LIST)
+    new = Snapshot("v2", NOW, (), (*BASE_LIST, person("ofac:petrov", "PETROV, Ivan")))
+    store = RecordingVersions(old, new)
+    delta = delta_to_rescreen(store, "v1", new)
+    assert ([p.id for p in delta.added], store.loaded) == (["ofac:petrov"], ["v1"])
+    # A live snapshot of another kind (StaticLists in tests and the demo) is read by version.
+    live = StaticSnapshot("v2", new.parties, {p.id: p for p in new.parties})
+    assert [p.id for p in delta_to_rescreen(store, None, live).added] == sorted(
+        p.id for p in new.parties
+    )
+    assert store.loaded == ["v1", "v2"]
