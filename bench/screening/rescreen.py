@@ -16,8 +16,9 @@ Run: `.venv/bin/python -m bench screening --mode=rescreen [--customers=20000] [-
   decryption, screening, suppression look-ups, alerts into a counting sink instead of case
   intake) — as one partition in this process, and as 2 partitions in 2 forked processes
   sharing nothing but the lists (each opens its own database connection and snapshot store):
-  what two `warden worker -Q screening` processes do, without the broker. Checks: every planted (customer, entry) alert is raised, exactly once across the
-  partitions, and both splits raise the same alerts.
+  what two `warden worker -Q screening` processes do, without the broker. Checks: every
+  planted (customer, entry) alert is raised, exactly once across the partitions, and both
+  splits raise the same alerts.
 """
 
 from __future__ import annotations
