@@ -69,6 +69,7 @@ AREAS: tuple[Area, ...] = (
         rpc="services.screening.rpc:build",
         tasks="workers.tasks.screening",
         tables="services.screening.adapters.tables",
+        cli="services.screening.cli:screening",
         demo="services.screening.demo:run",
         settings="services.screening.settings:ScreeningSettings",
     ),

@@ -2,6 +2,7 @@
 
 Run: `.venv/bin/python -m bench screening [--sample=N] [--runs=N] [--skip-accuracy]
 [--skip-speed] [--errors]` (`--errors` lists the name benchmark's training-split errors).
+`--mode=rescreen` measures re-screening after a list update instead (`rescreen.py`).
 Data: ../shared/data/watchlists (WARDEN_SHARED_DATA overrides). Lists are read by the
 `watchlists` parsers (the shipped catalog, plus the opt-in PEP sample).
 """
@@ -19,6 +20,7 @@ from bench.screening.accuracy import (
     putin_spellings,
 )
 from bench.screening.corpus import load_lists
+from bench.screening.rescreen import rescreen_bench
 from bench.screening.speed import speed_tables
 from services.screening.core.index import CandidateIndex
 from services.screening.core.screen import ScreenOptions
@@ -37,6 +39,14 @@ def main(argv: list[str]) -> int:
     if data is None:
         print("../shared/data not found (set WARDEN_SHARED_DATA)", file=sys.stderr)
         return 2
+    if "--mode=rescreen" in argv:
+        sizes = {
+            "customers": _option(argv, "customers", 20_000) or 20_000,
+            "delta": _option(argv, "delta", 500) or 500,
+            "planted": _option(argv, "planted", 50) or 50,
+            "runs": _option(argv, "runs", 3) or 3,
+        }
+        return rescreen_bench(data, sizes, real_delta="--real-delta" in argv)
     started = time.perf_counter()
     parties = load_lists(data)
     index = CandidateIndex(parties)

@@ -103,6 +103,9 @@ class OperationStore(Protocol):
     def fail(self, operation_id: str, failure: OperationFailure) -> bool: ...
     def stale(self, older_than: datetime, limit: int) -> list[Operation]: ...
     def touch(self, operation_id: str) -> None: ...
+    def with_request_prefix(
+        self, owner: str, kind: str, prefix: str, limit: int
+    ) -> list[Operation]: ...
 
 
 class TaskQueue(Protocol):
@@ -301,6 +304,24 @@ class SqlOperationStore:
                 .values(updated_at=utcnow())
             )
 
+    def with_request_prefix(
+        self, owner: str, kind: str, prefix: str, limit: int
+    ) -> list[Operation]:
+        """An owner's operations of one kind whose request id starts with `prefix` (taken
+        literally: `%` and `_` are not wildcards), newest first."""
+        query = (
+            operations.select()
+            .where(
+                operations.c.owner == owner,
+                operations.c.kind == kind,
+                operations.c.request_id.startswith(prefix, autoescape=True),
+            )
+            .order_by(operations.c.created_at.desc(), operations.c.id.desc())
+            .limit(limit)
+        )
+        with self.db.read() as conn:
+            return [_from_row(r) for r in conn.execute(query).mappings()]
+
 
 _OPEN = ("pending", "running")
 
@@ -419,3 +440,13 @@ class InMemoryOperationStore:
     def touch(self, operation_id: str) -> None:
         with self._lock:
             self._ops[operation_id] = replace(self.get(operation_id), updated_at=utcnow())
+
+    def with_request_prefix(
+        self, owner: str, kind: str, prefix: str, limit: int
+    ) -> list[Operation]:
+        found = [
+            o
+            for o in self._ops.values()
+            if (o.owner, o.kind) == (owner, kind) and o.request_id.startswith(prefix)
+        ]
+        return sorted(found, key=lambda o: (o.created_at, o.id), reverse=True)[:limit]

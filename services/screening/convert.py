@@ -11,12 +11,14 @@ from services.screening.core.scoring import Match
 from services.screening.handlers import (
     CompareCommand,
     OptionsInput,
+    RescreenReport,
     ScreenCommand,
     ScreenOutcome,
     SuppressCommand,
     entry_hash,
 )
-from services.screening.ports import ListVersionInfo
+from services.screening.ports import ListVersionInfo, Partition
+from services.screening.rescreen import RescreenStatus
 
 MAX_LISTS = 50
 
@@ -112,4 +114,49 @@ def suppress_command(request: screening_pb2.SuppressHitRequest) -> SuppressComma
         entry_reference=request.entry_reference.strip(),
         entry_hash=request.entry_hash.strip().lower(),
         reason=request.reason,
+    )
+
+
+def rescreen_result(
+    report: RescreenReport, old_version: str, new_version: str, partition: Partition
+) -> screening_pb2.RescreenResult:
+    """What a "screening.rescreen" operation stores as its result."""
+    return screening_pb2.RescreenResult(
+        list_version=new_version,
+        previous_version=old_version,
+        entries=report.entries,
+        customers=report.customers,
+        alerts=report.alerts,
+        suppressed=report.suppressed,
+        partition=partition.index,
+        partitions=partition.count,
+        refused=report.refused,
+    )
+
+
+def rescreen_report(data: bytes) -> RescreenReport:
+    """The counts of a stored `RescreenResult` (the re-screening status sums them)."""
+    result = screening_pb2.RescreenResult.FromString(data)
+    return RescreenReport(
+        result.entries, result.customers, result.alerts, result.suppressed, result.refused
+    )
+
+
+def rescreen_status_to_proto(status: RescreenStatus) -> screening_pb2.RescreenStatus:
+    return screening_pb2.RescreenStatus(
+        list_version=status.new_version,
+        previous_version=status.old_version,
+        partitions=status.partitions,
+        done=status.done,
+        running=status.running,
+        pending=status.pending,
+        failed=status.failed,
+        missing=len(status.missing),
+        complete=status.complete,
+        entries=status.entries,
+        customers=status.customers,
+        alerts=status.alerts,
+        suppressed=status.suppressed,
+        failed_operations=[r.operation_id for r in status.unfinished if r.state == "failed"],
+        refused=status.refused,
     )

@@ -9,7 +9,8 @@ Re-screening: when this process installs a new version, it submits one operation
 "screening.rescreen" per customer partition (`WARDEN_SCREENING_RESCREEN_PARTITIONS`), keyed by
 (old version, new version, partition): each is a task on the screening queue, so worker
 processes on every core share the work. Operations are idempotent by request id, so however
-many replicas notice the version, each partition is re-screened once.
+many replicas notice the version, each partition is re-screened once (`rescreen.py`: the
+operations, and the status that sums them).
 """
 
 from __future__ import annotations
@@ -23,18 +24,18 @@ from datetime import datetime
 
 from services.common.alerts import Alert
 from services.common.db import utcnow
-from services.common.operations import NewOperation, input_digest, submit_operation
+from services.common.operations import submit_operation
 from services.common.runtime import Container
 from services.screening.adapters.stores import SqlCustomerStore, SqlSuppressionStore
 from services.screening.core.screen import ScreenOptions
 from services.screening.handlers import ScreeningDeps
 from services.screening.ports import (
-    WHOLE,
     ListDelta,
     Partition,
     ScreeningIndex,
     build_screening_index,
 )
+from services.screening.rescreen import rescreen_operation
 from services.screening.settings import ScreeningSettings
 from watchlists.deps import deps_of
 from watchlists.handlers import refresh_registry
@@ -43,8 +44,6 @@ from watchlists.snapshot import Delta, Snapshot
 
 log = logging.getLogger(__name__)
 AREA = "screening"
-RESCREEN_KIND = "screening.rescreen"
-RESCREEN_TASK = "screening.rescreen_delta"
 REFRESH_EVERY_S = 30.0
 
 
@@ -146,33 +145,6 @@ def build_deps(container: Container) -> ScreeningDeps:
 def screening_deps(container: Container) -> ScreeningDeps:
     """The process's screening dependencies (built on first use)."""
     return container.area(AREA, build_deps)
-
-
-def rescreen_operation(
-    old_version: str | None, new_version: str, partition: Partition = WHOLE
-) -> NewOperation:
-    """The operation that re-screens one partition of the monitored customers for a version
-    change (the whole of them when there is one partition)."""
-    previous = old_version or ""
-    request_id = f"rescreen:{previous}:{new_version}"
-    if partition.count > 1:
-        request_id += f":{partition.index}/{partition.count}"
-    return NewOperation(
-        kind=RESCREEN_KIND,
-        owner="system:screening",
-        request_id=request_id,
-        input_sha256=input_digest(
-            previous, new_version, str(partition.index), str(partition.count)
-        ),
-        task_name=RESCREEN_TASK,
-        task_queue=AREA,
-        task_kwargs={
-            "old_version": previous,
-            "new_version": new_version,
-            "partition": partition.index,
-            "partitions": partition.count,
-        },
-    )
 
 
 def rescreen_on_delta(container: Container, partitions: int = 1) -> Callable[[ListDelta], None]:

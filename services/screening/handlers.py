@@ -6,6 +6,7 @@ returns plain data. Errors are `services.common.errors` classes; the interceptor
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -45,6 +46,7 @@ from services.screening.ports import (
 )
 from watchlists.model import Party
 
+log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 100
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -248,6 +250,7 @@ class RescreenReport:
     customers: int
     alerts: int
     suppressed: int
+    refused: int = 0  # stored customers the matcher now refuses (skipped, logged by reference)
 
 
 def rescreen_delta(
@@ -265,16 +268,27 @@ def rescreen_delta(
     options = ScreenOptions(
         threshold=deps.defaults.threshold, cutoff=deps.defaults.threshold, limit=50
     )
-    customers = alerts = suppressed = 0
+    customers = alerts = suppressed = refused = 0
     for customer in deps.customers.iterate(partition=partition):
         customers += 1
-        for match in screen_party(customer.party, delta_index, options).hits:
+        try:
+            hits = screen_party(customer.party, delta_index, options).hits
+        except InvalidArgument as error:
+            # Accepted when enrolled, refused by today's matcher (a name that is only a legal
+            # form, say): one such customer must not fail the re-screening of all the others.
+            refused += 1
+            log.warning(
+                "re-screening: customer refused by the matcher, skipped",
+                extra={"fields": {"customer": customer.reference, "reason": error.reason}},
+            )
+            continue
+        for match in hits:
             if _is_suppressed(customer, match, deps):
                 suppressed += 1
                 continue
             deps.alerts.raise_alert(hit_alert(customer, match, version, deps.clock()))
             alerts += 1
-    return RescreenReport(len(entries), customers, alerts, suppressed)
+    return RescreenReport(len(entries), customers, alerts, suppressed, refused)
 
 
 def _is_suppressed(customer: MonitoredCustomer, match: Match, deps: ScreeningDeps) -> bool:

@@ -19,12 +19,14 @@ from services.screening import convert, handlers
 from services.screening.core.screen import BatchCache
 from services.screening.deps import screening_deps
 from services.screening.handlers import ScreenCommand, ScreeningDeps
+from services.screening.rescreen import StatusQuery, rescreen_status
 
 Context = grpc.aio.ServicerContext[Any, Any]
 # Stream items are screened in batches of whatever has arrived (at most this many), so a bulk
 # client pays one thread hop per batch while an interactive one is answered item by item.
 STREAM_BATCH = 64
 _END = object()
+RESCREENINGS_SHOWN = 5
 
 
 class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
@@ -73,7 +75,14 @@ class ScreeningServicer(screening_pb2_grpc.ScreeningServiceServicer):
         self, request: screening_pb2.GetListStatusRequest, context: Context
     ) -> screening_pb2.GetListStatusResponse:
         info = handlers.list_status(self.deps)
-        return screening_pb2.GetListStatusResponse(current=convert.version_to_proto(info))
+        query = StatusQuery(new_version=info.version, limit=RESCREENINGS_SHOWN)
+        rescreenings = await asyncio.to_thread(
+            rescreen_status, query, self.container.operations, convert.rescreen_report
+        )
+        return screening_pb2.GetListStatusResponse(
+            current=convert.version_to_proto(info),
+            rescreenings=[convert.rescreen_status_to_proto(s) for s in rescreenings],
+        )
 
     async def ListVersions(
         self, request: screening_pb2.ListVersionsRequest, context: Context

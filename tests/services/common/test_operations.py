@@ -170,3 +170,20 @@ def test_stale_lists_only_open_operations(store: OperationStore) -> None:
     waiting = submit_operation(store, queue, _new("waiting"))
     stale_ids = [o.id for o in store.stale(utcnow() + timedelta(seconds=1), limit=10)]
     assert stale_ids == [waiting.id]
+
+
+def test_operations_are_found_by_request_id_prefix_taken_literally(store: OperationStore) -> None:
+    queue = RecordingQueue()
+    first = submit_operation(store, queue, _new("rescreen:v1:v2:0/2"))
+    second = submit_operation(store, queue, _new("rescreen:v1:v2:1/2"))
+    submit_operation(store, queue, _new("rescreen:v1:v3:0/2"))
+    submit_operation(store, queue, _new("rescreen:v1_v2", owner="client-a"))
+    submit_operation(store, queue, _new("rescreen:v1:v2:0/2", owner="client-b"))
+
+    found = store.with_request_prefix("client-a", "test.kind", "rescreen:v1:v2", limit=10)
+    assert {o.id for o in found} == {first.id, second.id}
+    assert store.with_request_prefix("client-a", "test.kind", "rescreen:v1%", limit=10) == []
+    underscore = store.with_request_prefix("client-a", "test.kind", "rescreen:v1_", limit=10)
+    assert [o.request_id for o in underscore] == ["rescreen:v1_v2"]
+    assert store.with_request_prefix("client-a", "other.kind", "rescreen:", limit=10) == []
+    assert len(store.with_request_prefix("client-a", "test.kind", "rescreen:", limit=2)) == 2

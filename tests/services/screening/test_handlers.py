@@ -22,10 +22,11 @@ from tests.services.screening.support import (
     BASE_LIST,
     PRIGOZHIN,
     PUTIN,
+    clock,
     deps_with,
     person,
 )
-from watchlists.model import Name, Party
+from watchlists.model import Name, Party, Schema
 
 
 def applicant(reference: str, name: str, **fields: object) -> Party:
@@ -222,3 +223,16 @@ def test_partitions_rescreen_every_customer_exactly_once() -> None:
     assert sum(r.alerts for r in reports) == len(sink.alerts) == 12
     assert handlers.rescreen_delta(delta, version, deps).alerts == 12  # whole run: same keys
     assert len(sink.alerts) == 12
+
+
+def test_a_stored_customer_the_matcher_now_refuses_is_skipped_not_fatal(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    deps, sink = deps_with()
+    handlers.screen(ScreenCommand(applicant("c1", "Ivan Petrov"), monitor=True), deps)
+    # Enrolled under an older release that accepted a name made only of a legal form.
+    deps.customers.upsert(Party("c0", Schema.ORGANIZATION, (Name("LLC"),)), clock())
+    report = _reload(deps, (*BASE_LIST, person("ofac:petrov", "PETROV, Ivan")))
+    assert (report.customers, report.refused, report.alerts) == (2, 1, 1)
+    assert [a.subject_id for a in sink.alerts.values()] == ["c1"]
+    assert "customer refused by the matcher" in caplog.text

@@ -12,10 +12,18 @@ from warden.common.v1 import party_pb2, types_pb2
 from warden.screening.v1 import screening_pb2, screening_pb2_grpc
 
 from services.common.alerts import InMemoryAlertSink
+from services.common.operations import OperationFailure
 from services.common.runtime import Container
-from services.screening.deps import AREA
-from services.screening.handlers import ScreeningDeps
+from services.screening.convert import rescreen_report, rescreen_result
+from services.screening.deps import AREA, screening_deps
+from services.screening.handlers import RescreenReport, ScreeningDeps
 from services.screening.ports import InMemoryCustomerStore, InMemorySuppressionStore, StaticLists
+from services.screening.rescreen import (
+    ResubmitCommand,
+    StatusQuery,
+    rescreen_status,
+    resubmit_rescreen,
+)
 from tests.services.screening.support import BASE_LIST, clock
 from tests.support.grpc import TestServer, auth, start_test_server
 
@@ -179,3 +187,34 @@ async def test_scopes_are_enforced(server: TestServer) -> None:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await stub.Screen(screening_pb2.ScreenRequest(party=_party("X")), metadata=auth(token))
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_list_status_shows_the_rescreening_into_the_live_version(
+    server: TestServer, container: Container
+) -> None:
+    live = screening_deps(container).lists.current[0].version
+    operations = container.operations
+    for old, new in (("v0", live), ("v0", "other")):
+        resubmit_rescreen(
+            ResubmitCommand(old, new, 2), operations, container.queue, rescreen_report
+        )
+    runs = rescreen_status(StatusQuery("v0", live), operations, rescreen_report)[0].unfinished
+    operations.start_attempt(runs[0].operation_id)
+    result = rescreen_result(RescreenReport(3, 40, 2, 1, 4), "v0", live, runs[0].partition)
+    operations.succeed(runs[0].operation_id, "t", result.SerializeToString())
+    operations.start_attempt(runs[1].operation_id)
+    operations.fail(runs[1].operation_id, OperationFailure("INTERNAL", "internal error"))
+
+    token = server.key("screening.lists.read")
+    async with server.channel() as channel:
+        stub = screening_pb2_grpc.ScreeningServiceStub(channel)
+        status = await stub.GetListStatus(
+            screening_pb2.GetListStatusRequest(), metadata=auth(token)
+        )
+    (rescreening,) = status.rescreenings
+    assert (rescreening.previous_version, rescreening.list_version) == ("v0", live)
+    assert (rescreening.partitions, rescreening.done, rescreening.failed) == (2, 1, 1)
+    assert not rescreening.complete
+    assert (rescreening.entries, rescreening.customers, rescreening.alerts) == (3, 40, 2)
+    assert list(rescreening.failed_operations) == [runs[1].operation_id]
+    assert rescreening.refused == 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -12,13 +13,15 @@ from services.common.errors import TransientError
 from services.common.operations import OperationState
 from services.common.runtime import Container
 from services.screening import handlers
-from services.screening.deps import AREA, RegistryLists, rescreen_on_delta, rescreen_operation
+from services.screening.convert import rescreen_report
+from services.screening.deps import AREA, RegistryLists, rescreen_on_delta
 from services.screening.handlers import ScreenCommand, ScreeningDeps
 from services.screening.ports import (
     InMemoryCustomerStore,
     InMemorySuppressionStore,
     Partition,
 )
+from services.screening.rescreen import StatusQuery, rescreen_operation, rescreen_status
 from tests.services.screening.support import BASE_LIST, NOW, clock, person
 from watchlists.deps import deps_of
 from watchlists.snapshot import Snapshot
@@ -109,3 +112,40 @@ def test_rescreening_is_split_into_partition_operations(
     assert sum(customers) == 6
     assert all(customers)
     assert sorted(a.subject_id for a in sink.alerts.values()) == [f"crm:c{n}" for n in range(6)]
+
+
+def test_the_status_sums_the_partitions_and_shows_a_failed_one(
+    wired: tuple[Container, ScreeningDeps, InMemoryAlertSink], caplog: pytest.LogCaptureFixture
+) -> None:
+    container, screening, _ = wired
+    lists = screening.lists
+    assert isinstance(lists, RegistryLists)
+    lists.registry.subscribe(rescreen_on_delta(container, partitions=2))
+    store = deps_of(container).store
+    store.save(Snapshot("v1", NOW, (), BASE_LIST))
+    lists.refresh()
+    for number in range(6):
+        handlers.screen(
+            ScreenCommand(person(f"crm:c{number}", "Ivan Petrov"), monitor=True), screening
+        )
+    store.save(Snapshot("v2", NOW, (), (*BASE_LIST, person("ofac:petrov", "PETROV, Ivan"))))
+    lists.refresh()
+    query = StatusQuery("v1", "v2")
+    (status,) = rescreen_status(query, container.operations, rescreen_report)
+    assert (status.partitions, status.pending, status.done) == (2, 2, 0)
+
+    caplog.set_level(logging.INFO, logger="workers.tasks.screening")
+    for run in status.unfinished:
+        rescreen_delta.run(operation_id=run.operation_id)
+        done = container.operations.get(run.operation_id)
+        assert done.state is OperationState.SUCCEEDED
+    (status,) = rescreen_status(query, container.operations, rescreen_report)
+    assert (status.state, status.customers, status.alerts, status.entries) == ("complete", 6, 6, 1)
+    assert [r.message for r in caplog.records] == ["re-screening complete"]
+
+    # A version pair whose old version is not stored fails for good, and shows so.
+    broken, _ = container.operations.create_or_get(rescreen_operation("gone", "v2"))
+    rescreen_delta.run(operation_id=broken.id)
+    (status,) = rescreen_status(StatusQuery("gone", "v2"), container.operations, rescreen_report)
+    assert status.state == "failed"
+    assert status.unfinished[0].failure.startswith("LIST_FILE_INVALID: ")

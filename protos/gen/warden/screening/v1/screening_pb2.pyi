@@ -445,22 +445,116 @@ class GetListStatusResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     CURRENT_FIELD_NUMBER: _builtins.int
+    RESCREENINGS_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def current(self) -> Global___ListVersion:
         """The live version."""
+
+    @_builtins.property
+    def rescreenings(self) -> _containers.RepeatedCompositeFieldContainer[Global___RescreenStatus]:
+        """Re-screenings of the monitored customers into the live version, most recently started
+        first: normally one, from the version it replaced (one per version it replaced, if
+        replicas installed it over different versions). Empty when the version added and changed
+        nothing, or it was loaded by a process that submits no re-screening.
+        """
 
     def __init__(
         self,
         *,
         current: Global___ListVersion | None = ...,
+        rescreenings: _abc.Iterable[Global___RescreenStatus] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["current", b"current"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["current", b"current"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["current", b"current", "rescreenings", b"rescreenings"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetListStatusResponse: _TypeAlias = GetListStatusResponse  # noqa: Y015
+
+@_typing.final
+class RescreenStatus(_message.Message):
+    """Where the re-screening of monitored customers for one list version change stands: the
+    "screening.rescreen" operations of its customer partitions, summed.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LIST_VERSION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_VERSION_FIELD_NUMBER: _builtins.int
+    PARTITIONS_FIELD_NUMBER: _builtins.int
+    DONE_FIELD_NUMBER: _builtins.int
+    RUNNING_FIELD_NUMBER: _builtins.int
+    PENDING_FIELD_NUMBER: _builtins.int
+    FAILED_FIELD_NUMBER: _builtins.int
+    MISSING_FIELD_NUMBER: _builtins.int
+    COMPLETE_FIELD_NUMBER: _builtins.int
+    ENTRIES_FIELD_NUMBER: _builtins.int
+    CUSTOMERS_FIELD_NUMBER: _builtins.int
+    ALERTS_FIELD_NUMBER: _builtins.int
+    SUPPRESSED_FIELD_NUMBER: _builtins.int
+    FAILED_OPERATIONS_FIELD_NUMBER: _builtins.int
+    REFUSED_FIELD_NUMBER: _builtins.int
+    list_version: _builtins.str
+    """The version re-screened against (its added and changed entries)."""
+    previous_version: _builtins.str
+    """The version it replaced (empty for the first version)."""
+    partitions: _builtins.int
+    """Customer partitions the re-screening is split into (one operation each)."""
+    done: _builtins.int
+    """Partitions finished."""
+    running: _builtins.int
+    """Partitions being worked on (retried until the worker serves the new version)."""
+    pending: _builtins.int
+    """Partitions waiting for a worker."""
+    failed: _builtins.int
+    """Partitions that failed for good: `failed_operations` names them; GetOperation says why."""
+    missing: _builtins.int
+    """Partitions never submitted (`warden screening rescreen` submits them)."""
+    complete: _builtins.bool
+    """Every partition done."""
+    entries: _builtins.int
+    """Entries the version added or changed."""
+    customers: _builtins.int
+    """Monitored customers re-screened, over the partitions done."""
+    alerts: _builtins.int
+    """New alerts raised, over the partitions done."""
+    suppressed: _builtins.int
+    """Matches not raised because an officer had cleared them, over the partitions done."""
+    refused: _builtins.int
+    """Customers skipped because the matcher now refuses their stored data, over the partitions
+    done (RescreenResult.refused).
+    """
+    @_builtins.property
+    def failed_operations(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Operation ids of the failed partitions."""
+
+    def __init__(
+        self,
+        *,
+        list_version: _builtins.str = ...,
+        previous_version: _builtins.str = ...,
+        partitions: _builtins.int = ...,
+        done: _builtins.int = ...,
+        running: _builtins.int = ...,
+        pending: _builtins.int = ...,
+        failed: _builtins.int = ...,
+        missing: _builtins.int = ...,
+        complete: _builtins.bool = ...,
+        entries: _builtins.int = ...,
+        customers: _builtins.int = ...,
+        alerts: _builtins.int = ...,
+        suppressed: _builtins.int = ...,
+        failed_operations: _abc.Iterable[_builtins.str] | None = ...,
+        refused: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "complete", b"complete", "customers", b"customers", "done", b"done", "entries", b"entries", "failed", b"failed", "failed_operations", b"failed_operations", "list_version", b"list_version", "missing", b"missing", "partitions", b"partitions", "pending", b"pending", "previous_version", b"previous_version", "refused", b"refused", "running", b"running", "suppressed", b"suppressed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RescreenStatus: _TypeAlias = RescreenStatus  # noqa: Y015
 
 @_typing.final
 class ListVersionsRequest(_message.Message):
@@ -588,6 +682,7 @@ class RescreenResult(_message.Message):
     SUPPRESSED_FIELD_NUMBER: _builtins.int
     PARTITION_FIELD_NUMBER: _builtins.int
     PARTITIONS_FIELD_NUMBER: _builtins.int
+    REFUSED_FIELD_NUMBER: _builtins.int
     list_version: _builtins.str
     """The list version whose delta was screened."""
     previous_version: _builtins.str
@@ -604,6 +699,11 @@ class RescreenResult(_message.Message):
     """Which hash partition of the monitored customers this operation re-screened (0-based)."""
     partitions: _builtins.int
     """How many partitions the re-screening of this version pair was split into."""
+    refused: _builtins.int
+    """Monitored customers skipped because the matcher now refuses their stored data (a name
+    accepted when they were enrolled that a later release finds not distinctive); each is
+    logged by reference.
+    """
     def __init__(
         self,
         *,
@@ -615,10 +715,11 @@ class RescreenResult(_message.Message):
         suppressed: _builtins.int = ...,
         partition: _builtins.int = ...,
         partitions: _builtins.int = ...,
+        refused: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "customers", b"customers", "entries", b"entries", "list_version", b"list_version", "partition", b"partition", "partitions", b"partitions", "previous_version", b"previous_version", "suppressed", b"suppressed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts", b"alerts", "customers", b"customers", "entries", b"entries", "list_version", b"list_version", "partition", b"partition", "partitions", b"partitions", "previous_version", b"previous_version", "refused", b"refused", "suppressed", b"suppressed"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
