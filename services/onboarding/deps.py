@@ -16,7 +16,6 @@ import logging
 from dataclasses import dataclass
 
 from services.cases.wiring import case_deps
-from services.common.alerts import AlertSink
 from services.common.db import utcnow
 from services.common.runtime import Container
 from services.identity.wiring import identity_deps
@@ -48,8 +47,6 @@ class AreaAdapters:
     screening: Screener
     open_cases: OpenCaseLookup
     audit: AuditTrail
-    # Where the decision step's alerts go; None: the container's (recorded by case intake).
-    decision_alerts: AlertSink | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +99,7 @@ def build_deps(
             applications,
             adapters.identity,
             adapters.screening,
-            adapters.decision_alerts or container.alerts,
+            container.alerts,
             container.operations,
             container.queue,
             limits,
