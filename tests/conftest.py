@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
 from services.common.db import Database, metadata
 from services.common.migrate import upgrade
@@ -144,6 +145,21 @@ def make_settings(tmp_path: Path, **overrides: object) -> WardenSettings:
     }
     values.update(overrides)
     return WardenSettings.model_validate(values)
+
+
+@pytest.fixture
+def sqlite_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """`warden ...` as an operator runs it, in-process, on a migrated temporary SQLite file
+    (no Redis: tasks run in-process)."""
+    from services.cli import cli
+
+    monkeypatch.setenv("WARDEN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("WARDEN_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("WARDEN_LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("WARDEN_REDIS_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    return runner
 
 
 @pytest.fixture

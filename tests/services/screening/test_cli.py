@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from services.cli import cli
 from services.common.db import Database
 from services.common.operations import OperationFailure, SqlOperationStore
 from services.screening.rescreen import RESCREEN_KIND, RESCREEN_OWNER
-
-
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("WARDEN_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("WARDEN_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("WARDEN_LOG_LEVEL", "WARNING")
-    monkeypatch.delenv("WARDEN_REDIS_URL", raising=False)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    return runner
 
 
 def _fail_partition(tmp_path: Path, index: int) -> None:
@@ -35,23 +23,25 @@ def _fail_partition(tmp_path: Path, index: int) -> None:
 
 
 def test_submit_twice_see_a_failed_partition_and_retry_it(
-    runner: CliRunner, tmp_path: Path
+    sqlite_cli: CliRunner, tmp_path: Path
 ) -> None:
-    assert "no re-screening found" in runner.invoke(cli, ["screening", "rescreen-status"]).output
-    first = runner.invoke(cli, ["screening", "rescreen", "v1", "v2", "--partitions", "3"])
+    assert (
+        "no re-screening found" in sqlite_cli.invoke(cli, ["screening", "rescreen-status"]).output
+    )
+    first = sqlite_cli.invoke(cli, ["screening", "rescreen", "v1", "v2", "--partitions", "3"])
     assert first.exit_code == 0, first.output
     assert "v1 -> v2: RUNNING, 0/3 partitions done, 0 running, 3 pending" in first.output
-    again = runner.invoke(cli, ["screening", "rescreen", "v1", "v2"])
+    again = sqlite_cli.invoke(cli, ["screening", "rescreen", "v1", "v2"])
     assert "0/3 partitions done, 0 running, 3 pending, 0 failed, 0 missing" in again.output
 
     _fail_partition(tmp_path, 1)
-    status = runner.invoke(cli, ["screening", "rescreen-status", "--new", "v2"])
+    status = sqlite_cli.invoke(cli, ["screening", "rescreen-status", "--new", "v2"])
     assert status.exit_code == 0, status.output
     assert "2 pending, 1 failed" in status.output
     assert "partition 1/3: failed (operation op_" in status.output
     assert "attempt 1, 1 task run(s)): INTERNAL: internal error\n" in status.output
 
-    retried = runner.invoke(cli, ["screening", "rescreen", "v1", "v2", "--retry-failed"])
+    retried = sqlite_cli.invoke(cli, ["screening", "rescreen", "v1", "v2", "--retry-failed"])
     assert "3 pending, 0 failed" in retried.output
     assert "partition 1/3: pending" in retried.output
     assert "attempt 2" in retried.output

@@ -84,10 +84,8 @@ def test_the_task_waits_until_its_worker_serves_the_version(
         rescreen_delta.run(operation_id=operation.id)
 
 
-def test_rescreening_is_split_into_partition_operations(
-    wired: tuple[Container, ScreeningDeps, InMemoryAlertSink],
-) -> None:
-    container, screening, sink = wired
+def _six_monitored_then_listed(container: Container, screening: ScreeningDeps) -> None:
+    """Six monitored "Ivan Petrov"s under v1; v2 lists a Petrov, submitting 2 partitions."""
     lists = screening.lists
     assert isinstance(lists, RegistryLists)
     lists.registry.subscribe(rescreen_on_delta(container, partitions=2))
@@ -99,6 +97,13 @@ def test_rescreening_is_split_into_partition_operations(
         handlers.screen(ScreenCommand(party, monitor=True), screening)
     store.save(Snapshot("v2", NOW, (), (*BASE_LIST, person("ofac:petrov", "PETROV, Ivan"))))
     lists.refresh()
+
+
+def test_rescreening_is_split_into_partition_operations(
+    wired: tuple[Container, ScreeningDeps, InMemoryAlertSink],
+) -> None:
+    container, screening, sink = wired
+    _six_monitored_then_listed(container, screening)
     customers = []
     for index in range(2):
         new = rescreen_operation("v1", "v2", Partition(index, 2))
@@ -118,18 +123,7 @@ def test_the_status_sums_the_partitions_and_shows_a_failed_one(
     wired: tuple[Container, ScreeningDeps, InMemoryAlertSink], caplog: pytest.LogCaptureFixture
 ) -> None:
     container, screening, _ = wired
-    lists = screening.lists
-    assert isinstance(lists, RegistryLists)
-    lists.registry.subscribe(rescreen_on_delta(container, partitions=2))
-    store = deps_of(container).store
-    store.save(Snapshot("v1", NOW, (), BASE_LIST))
-    lists.refresh()
-    for number in range(6):
-        handlers.screen(
-            ScreenCommand(person(f"crm:c{number}", "Ivan Petrov"), monitor=True), screening
-        )
-    store.save(Snapshot("v2", NOW, (), (*BASE_LIST, person("ofac:petrov", "PETROV, Ivan"))))
-    lists.refresh()
+    _six_monitored_then_listed(container, screening)
     query = StatusQuery("v1", "v2")
     (status,) = rescreen_status(query, container.operations, rescreen_report)
     assert (status.partitions, status.pending, status.done) == (2, 2, 0)
